@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nudge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nudge", targets: ["nudge"]),
+        .library(name: "NudgeCore", targets: ["NudgeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "NudgeCore",
+            dependencies: ["CSystemd"]
+        ),
+        .executableTarget(
+            name: "nudge",
+            dependencies: [
+                "NudgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "nudge-bench",
+            dependencies: ["NudgeCore"],
+            path: "bench/NudgeBench"
+        ),
+        .testTarget(
+            name: "NudgeCoreTests",
+            dependencies: ["NudgeCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "NudgeCLITests",
+            dependencies: ["NudgeCore"]
+        ),
+    ]
+)

@@ -1,0 +1,5 @@
+import Testing
+
+struct CLIPlaceholder {
+    @Test func nothingYet() {}
+}

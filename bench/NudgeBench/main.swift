@@ -1,0 +1,3 @@
+import NudgeCore
+
+print("nudge-bench")
