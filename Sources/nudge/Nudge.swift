@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NudgeCore
 
 /// The `nudge` command: keeps the small promises you make, on time.
@@ -7,6 +8,19 @@ struct Nudge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nudge",
         abstract: "A reminder and nudge daemon for the promises you make.",
-        subcommands: []
+        subcommands: [Calendar.self]
     )
+
+    /// Runs the command line, turning `CLIError` into a message and its exit status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            printError(error.message)
+            Foundation.exit(error.code.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

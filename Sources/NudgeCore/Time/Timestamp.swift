@@ -1,0 +1,105 @@
+import Foundation
+
+/// An absolute timestamp in systemd's syntax, as `systemd-analyze --base-time=` takes it.
+public enum Timestamp {
+    /// Why a timestamp could not be read.
+    public struct ParseError: LocalizedError, Equatable, Sendable {
+        public var text: String
+        public var reason: String
+        public var errorDescription: String? {
+            "invalid timestamp \"\(text)\": \(reason); write e.g. \"2026-03-27 12:00:00 UTC\", "
+                + "\"2026-03-27 14:00\", \"@1774612800\" or \"now\""
+        }
+    }
+
+    /// Parses `[Weekday ]YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][ UTC|ZONE]`, `HH:MM[:SS]` (today),
+    /// `@SECONDS[.ffffff]`, `now`, `today`, `yesterday`, `tomorrow`, read in `zone` unless a zone is named.
+    public static func parse(_ text: String, zone: Zone, now: Instant) throws(ParseError) -> Instant {
+        func fail(_ reason: String) -> ParseError { ParseError(text: text, reason: reason) }
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard !words.isEmpty else { throw fail("it is empty") }
+        if words.count == 1, words[0].hasPrefix("@") {
+            let number = words[0].dropFirst()
+            let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let secs = Int64(parts[0]), secs >= 0 else { throw fail("expected seconds after \"@\"") }
+            var micro: Int64 = 0
+            if parts.count == 2 {
+                let digits = String(parts[1].prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0)
+                guard let m = Int64(digits), parts[1].allSatisfy(\.isNumber) else { throw fail("bad fraction") }
+                micro = m
+            }
+            return Instant(microseconds: secs * 1_000_000 + micro)
+        }
+        var zone = zone
+        if let last = words.last, words.count > 1 || !last.contains(where: \.isNumber) {
+            if last.uppercased() == "UTC" {
+                zone = .utc
+                words.removeLast()
+            } else if last == zone.standardName || last == zone.daylightName {
+                words.removeLast()
+            } else if last.contains("/"), let z = try? Zone.named(last) {
+                zone = z
+                words.removeLast()
+            }
+        }
+        let today = zone.local(now)
+        var date = LocalDateTime(year: today.year, month: today.month, day: today.day)
+        if words.count == 1 {
+            switch words[0].lowercased() {
+            case "now": return now
+            case "today": return zone.resolve(date)
+            case "yesterday":
+                return zone.resolve(LocalDateTime(year: date.year, month: date.month, day: date.day - 1).normalized)
+            case "tomorrow":
+                return zone.resolve(LocalDateTime(year: date.year, month: date.month, day: date.day + 1).normalized)
+            default: break
+            }
+        }
+        if let first = words.first, first.first?.isLetter == true {
+            guard ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(where: { first.lowercased().hasPrefix($0) })
+            else { throw fail("\"\(first)\" is not a weekday") }
+            words.removeFirst()
+        }
+        guard !words.isEmpty, words.count <= 2 else { throw fail("expected a date and a time") }
+        var timeWord: String? = words.count == 2 ? words[1] : nil
+        if words[0].contains("-") {
+            let f = words[0].split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
+            guard f.count == 3, let y = f[0], let m = f[1], let d = f[2], (1...12).contains(m),
+                d >= 1, d <= CivilDate.daysInMonth(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m)
+            else { throw fail("\"\(words[0])\" is not a date YYYY-MM-DD") }
+            date = LocalDateTime(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m, day: d)
+        } else if words.count == 1 {
+            timeWord = words[0]
+        } else {
+            throw fail("\"\(words[0])\" is not a date YYYY-MM-DD")
+        }
+        if let timeWord {
+            let parts = timeWord.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2 || parts.count == 3, let h = Int64(parts[0]), let m = Int64(parts[1]),
+                (0...23).contains(h), (0...59).contains(m)
+            else { throw fail("\"\(timeWord)\" is not a time HH:MM[:SS]") }
+            date.hour = h
+            date.minute = m
+            if parts.count == 3 {
+                let sp = parts[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let s = Int64(sp[0]), (0...59).contains(s) else { throw fail("bad seconds") }
+                date.second = s
+                if sp.count == 2 {
+                    let digits = String(sp[1].prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0)
+                    guard let us = Int64(digits) else { throw fail("bad fraction of a second") }
+                    date.microsecond = us
+                }
+            }
+        }
+        return zone.resolve(date)
+    }
+}
+
+extension LocalDateTime {
+    /// The same reading with overflowing fields carried into the larger ones.
+    public var normalized: LocalDateTime {
+        var r = LocalDateTime(epochSeconds: epochSeconds)
+        r.microsecond = microsecond
+        return r
+    }
+}

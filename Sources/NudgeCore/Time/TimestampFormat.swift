@@ -1,0 +1,63 @@
+/// Timestamps printed the way systemd prints them (`format_timestamp`, `format_timestamp_relative`).
+public enum TimestampFormat {
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+
+    /// `Sun 2026-03-29 19:00:00 CEST`: the wall clock of `zone` and its abbreviation.
+    public static func systemd(_ instant: Instant, zone: Zone) -> String {
+        let off = zone.offset(atSeconds: instant.seconds)
+        let tm = BrokenTime.fields(instant.seconds + off.seconds, dst: 0)
+        return "\(weekdayNames[Int(tm.weekday)]) \(tm.year)-\(two(tm.month))-\(two(tm.day)) "
+            + "\(two(tm.hour)):\(two(tm.minute)):\(two(tm.second)) \(off.abbreviation)"
+    }
+
+    /// `Sun 2026-03-29 17:00:00 UTC`.
+    public static func systemdUTC(_ instant: Instant) -> String {
+        systemd(instant, zone: .utc)
+    }
+
+    /// `7 months 27 days ago`, `1h 30min left`, `now`: how far `instant` is from `now`.
+    public static func relative(_ instant: Instant, now: Instant) -> String {
+        let future = instant > now
+        let d = UInt64(abs(instant.microseconds - now.microseconds))
+        let s = future ? "left" : "ago"
+        let sec: UInt64 = 1_000_000
+        let minute = 60 * sec
+        let hour = 60 * minute
+        let day = 24 * hour
+        let week = 7 * day
+        let month = 2_629_800 * sec
+        let year = 31_557_600 * sec
+        func unit(_ n: UInt64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        switch d {
+        case year...:
+            return "\(unit(d / year, "year", "years")) \(unit(d % year / month, "month", "months")) \(s)"
+        case month...:
+            return "\(unit(d / month, "month", "months")) \(unit(d % month / day, "day", "days")) \(s)"
+        case week...:
+            return "\(unit(d / week, "week", "weeks")) \(unit(d % week / day, "day", "days")) \(s)"
+        case (2 * day)...:
+            return "\(d / day) days \(s)"
+        case (25 * hour)...:
+            return "1 day \((d - day) / hour)h \(s)"
+        case (6 * hour)...:
+            return "\(d / hour)h \(s)"
+        case hour...:
+            return "\(d / hour)h \(d % hour / minute)min \(s)"
+        case (5 * minute)...:
+            return "\(d / minute)min \(s)"
+        case minute...:
+            return "\(d / minute)min \(d % minute / sec)s \(s)"
+        case sec...:
+            return "\(d / sec)s \(s)"
+        case 1000...:
+            return "\(d / 1000)ms \(s)"
+        case 1...:
+            return "\(d)us \(s)"
+        default:
+            return "now"
+        }
+    }
+
+    @inline(__always)
+    static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+}

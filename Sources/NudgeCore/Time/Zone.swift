@@ -1,0 +1,268 @@
+import Foundation
+
+/// An error finding or reading time zone data.
+public enum ZoneError: LocalizedError, Equatable {
+    case unknown(String)
+    case unreadable(String, String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unknown(let name):
+            return "unknown time zone \"\(name)\"; use an IANA name such as \"Europe/Berlin\" or \"UTC\" "
+                + "(see /usr/share/zoneinfo)"
+        case .unreadable(let path, let why):
+            return "cannot read time zone file \(path): \(why)"
+        }
+    }
+}
+
+/// The local time kept in one place at one instant: offset from UTC, daylight saving, abbreviation.
+public struct ZoneOffset: Hashable, Sendable {
+    /// Seconds east of UTC.
+    public var seconds: Int64
+    /// Whether daylight saving time is in effect.
+    public var isDaylightSaving: Bool
+    /// The abbreviation glibc and systemd print, such as "CET", "IST" or "+0545".
+    public var abbreviation: String
+}
+
+/// A time zone read from the system's TZif data, the way glibc reads it.
+///
+/// Foundation's `TimeZone` on Linux names offsets "GMT+1" and is slow to query; nudge needs the
+/// abbreviations and the exact local-time rules of glibc, which systemd uses. The transition table is
+/// extended with the file's POSIX footer rule up to the year 2300 when loaded, so every lookup is one
+/// binary search.
+public final class Zone: Sendable, CustomStringConvertible {
+    /// The name the zone was loaded by ("Europe/Berlin", "UTC").
+    public let name: String
+    /// Transition instants (UTC seconds), ascending.
+    let transitions: [Int64]
+    /// For each transition, the index into `types` in force from it on.
+    let transitionTypes: [Int]
+    /// The local time types.
+    let types: [ZoneOffset]
+    /// The type used before the first transition (glibc: the first non-DST type).
+    let initialType: Int
+    /// glibc's `tzname[0]`, `tzname[1]`: the standard and daylight names of the zone's rule.
+    public let standardName: String
+    public let daylightName: String
+    /// Whether glibc would report this zone as UTC (`timezone == 0 && daylight == 0`).
+    public let isUTCLike: Bool
+
+    /// Coordinated Universal Time.
+    public static let utc = Zone(
+        name: "UTC", transitions: [], transitionTypes: [],
+        types: [ZoneOffset(seconds: 0, isDaylightSaving: false, abbreviation: "UTC")], rule: nil)
+
+    /// The directory zone files are read from.
+    public static let directory = "/usr/share/zoneinfo"
+
+    private static let cache = ZoneCache()
+
+    public var description: String { name }
+
+    /// Loads a zone by IANA name from /usr/share/zoneinfo, caching it for the life of the process.
+    public static func named(_ name: String) throws(ZoneError) -> Zone {
+        if name == "UTC" { return utc }
+        if let zone = cache.get(name) { return zone }
+        guard isPlausibleName(name) else { throw .unknown(name) }
+        let path = directory + "/" + name
+        guard let data = FileManager.default.contents(atPath: path), data.starts(with: Array("TZif".utf8)) else {
+            throw .unknown(name)
+        }
+        let zone = try Zone(name: name, tzif: [UInt8](data), path: path)
+        cache.put(name, zone)
+        return zone
+    }
+
+    /// Whether a name could be a zone file under /usr/share/zoneinfo, as systemd's `timezone_is_valid`.
+    public static func isPlausibleName(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.hasSuffix("/"), !name.contains("//") else {
+            return false
+        }
+        for part in name.split(separator: "/") {
+            if part == "." || part == ".." || part.hasPrefix(".") { return false }
+        }
+        return name.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "/-_+".unicodeScalars.contains($0)
+        }
+    }
+
+    /// Whether a zone file by this name exists and is TZif data.
+    public static func exists(_ name: String) -> Bool {
+        (try? named(name)) != nil
+    }
+
+    /// The zone the process runs in, as glibc chooses it: `TZ` (a file name, optionally with a leading
+    /// colon, or a POSIX rule), else /etc/localtime, else UTC.
+    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> Zone {
+        guard var tz = environment["TZ"] else {
+            if let data = FileManager.default.contents(atPath: "/etc/localtime"),
+                let zone = try? Zone(name: localtimeName(), tzif: [UInt8](data), path: "/etc/localtime")
+            {
+                return zone
+            }
+            return utc
+        }
+        if tz.hasPrefix(":") { tz.removeFirst() }
+        if tz.isEmpty { return utc }
+        if let zone = try? named(tz) { return zone }
+        if let rule = ZoneRule(tz) {
+            return Zone(name: tz, transitions: [], transitionTypes: [], types: [], rule: rule)
+        }
+        return utc
+    }
+
+    /// The IANA name /etc/localtime links to, or "localtime".
+    private static func localtimeName() -> String {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/localtime"),
+            let range = target.range(of: "zoneinfo/")
+        {
+            return String(target[range.upperBound...])
+        }
+        return "localtime"
+    }
+
+    init(name: String, transitions: [Int64], transitionTypes: [Int], types: [ZoneOffset], rule: ZoneRule?) {
+        var transitions = transitions
+        var transitionTypes = transitionTypes
+        var types = types
+        self.name = name
+        var std: String? = nil
+        var dst: String? = nil
+        // glibc: the names of the most recent standard and daylight types of the table…
+        for i in transitions.indices.reversed() {
+            let t = types[transitionTypes[i]]
+            if t.isDaylightSaving, dst == nil { dst = t.abbreviation }
+            if !t.isDaylightSaving, std == nil { std = t.abbreviation }
+            if std != nil && dst != nil { break }
+        }
+        var utcLike = false
+        if let rule {
+            // …replaced by the footer rule's, which also decides the years past the table.
+            std = rule.standardName
+            dst = rule.daylightName ?? rule.standardName
+            utcLike = rule.standardOffset == 0 && !rule.hasDaylightSaving
+            Self.extend(&transitions, &transitionTypes, &types, with: rule)
+        } else if let first = types.first {
+            utcLike = transitions.isEmpty && first.seconds == 0
+        }
+        if types.isEmpty {
+            types = [ZoneOffset(seconds: 0, isDaylightSaving: false, abbreviation: "UTC")]
+        }
+        self.transitions = transitions
+        self.transitionTypes = transitionTypes
+        self.types = types
+        self.initialType = types.firstIndex(where: { !$0.isDaylightSaving }) ?? 0
+        self.standardName = std ?? types[0].abbreviation
+        self.daylightName = dst ?? std ?? types[0].abbreviation
+        self.isUTCLike = utcLike
+    }
+
+    /// Appends the footer rule's transitions after the table, up to the year 2300.
+    private static func extend(
+        _ transitions: inout [Int64], _ transitionTypes: inout [Int], _ types: inout [ZoneOffset],
+        with rule: ZoneRule
+    ) {
+        func typeIndex(_ offset: ZoneOffset) -> Int {
+            if let i = types.firstIndex(of: offset) { return i }
+            types.append(offset)
+            return types.count - 1
+        }
+        let std = typeIndex(
+            ZoneOffset(seconds: rule.standardOffset, isDaylightSaving: false, abbreviation: rule.standardName))
+        guard rule.hasDaylightSaving, let dstName = rule.daylightName else {
+            if transitions.isEmpty || transitionTypes.last != std {
+                // A fixed rule after the table: it holds from the last transition on.
+                if let last = transitions.last, types[transitionTypes[transitions.count - 1]] != types[std] {
+                    transitions.append(last + 1)
+                    transitionTypes.append(std)
+                } else if transitions.isEmpty {
+                    types = [types[std]]
+                }
+            }
+            return
+        }
+        let dst = typeIndex(ZoneOffset(seconds: rule.daylightOffset, isDaylightSaving: true, abbreviation: dstName))
+        let last = transitions.last ?? Int64.min
+        let firstYear = transitions.last.map { LocalDateTime(epochSeconds: $0).year } ?? 1970
+        for year in firstYear...2300 {
+            guard let (s, e) = rule.transitions(year: year) else { break }
+            for (t, type) in (s < e ? [(s, dst), (e, std)] : [(e, std), (s, dst)]) where t > last {
+                transitions.append(t)
+                transitionTypes.append(type)
+            }
+        }
+    }
+
+    /// The local time type in force at an instant (UTC seconds).
+    @inline(__always)
+    public func offset(atSeconds t: Int64) -> ZoneOffset {
+        types[typeIndex(atSeconds: t)]
+    }
+
+    /// The index into `types` in force at `t`.
+    @inline(__always)
+    func typeIndex(atSeconds t: Int64) -> Int {
+        var lo = 0
+        var hi = transitions.count
+        if hi == 0 || t < transitions[0] { return initialType }
+        while hi - lo > 1 {
+            let mid = (lo + hi) >> 1
+            if transitions[mid] <= t { lo = mid } else { hi = mid }
+        }
+        return transitionTypes[lo]
+    }
+
+    /// The UTC seconds range [start, end) over which the type at `t` holds unchanged.
+    @inline(__always)
+    func interval(atSeconds t: Int64) -> (start: Int64, end: Int64, type: Int) {
+        if transitions.isEmpty { return (Int64.min, Int64.max, initialType) }
+        if t < transitions[0] { return (Int64.min, transitions[0], initialType) }
+        var lo = 0
+        var hi = transitions.count
+        while hi - lo > 1 {
+            let mid = (lo + hi) >> 1
+            if transitions[mid] <= t { lo = mid } else { hi = mid }
+        }
+        return (transitions[lo], lo + 1 < transitions.count ? transitions[lo + 1] : Int64.max, transitionTypes[lo])
+    }
+
+    /// The wall clock reading at an instant.
+    public func local(_ instant: Instant) -> LocalDateTime {
+        let off = offset(atSeconds: instant.seconds)
+        return LocalDateTime(epochSeconds: instant.seconds + off.seconds, microsecond: instant.subsecondMicroseconds)
+    }
+
+    /// The instant a wall clock reading names. A reading inside a daylight-saving gap moves forward by
+    /// the gap (02:30 on a spring-forward night is 03:30); a repeated reading takes the earlier instant.
+    public func resolve(_ local: LocalDateTime) -> Instant {
+        let l = local.epochSeconds
+        let before = offset(atSeconds: l - 86_400).seconds
+        let after = offset(atSeconds: l + 86_400).seconds
+        var candidates: [Int64] = []
+        for o in [before, after] where offset(atSeconds: l - o).seconds == o {
+            candidates.append(l - o)
+        }
+        let t = candidates.min() ?? (l - before)
+        return Instant(microseconds: t * 1_000_000 + local.microsecond)
+    }
+}
+
+/// A small lock-protected cache of loaded zones.
+private final class ZoneCache: @unchecked Sendable {
+    private var zones: [String: Zone] = [:]
+    private let lock = NSLock()
+
+    func get(_ name: String) -> Zone? {
+        lock.lock()
+        defer { lock.unlock() }
+        return zones[name]
+    }
+
+    func put(_ name: String, _ zone: Zone) {
+        lock.lock()
+        defer { lock.unlock() }
+        zones[name] = zone
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+
+/// The exit statuses of DESIGN.md §7 (sysexits.h values).
+enum ExitStatus: Int32 {
+    case ok = 0
+    case nothingMatched = 1
+    case usage = 64
+    case dataError = 65
+    case unavailable = 69
+    case temporaryFailure = 75
+    case config = 78
+}
+
+/// An error for people: printed as `nudge: MESSAGE`, then the process exits with `code`.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var code: ExitStatus
+
+    init(_ message: String, code: ExitStatus) {
+        self.message = message
+        self.code = code
+    }
+
+    var description: String { message }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data(("nudge: " + text + "\n").utf8))
+}
