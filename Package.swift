@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Our own code builds with warnings as errors; dependencies are left alone.
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
 let package = Package(
     name: "nudge",
     platforms: [.macOS(.v13)],
@@ -19,28 +22,33 @@ let package = Package(
         ),
         .target(
             name: "NudgeCore",
-            dependencies: ["CSystemd"]
+            dependencies: ["CSystemd"],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "nudge",
             dependencies: [
                 "NudgeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "nudge-bench",
             dependencies: ["NudgeCore"],
-            path: "bench/NudgeBench"
+            path: "bench/NudgeBench",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "NudgeCoreTests",
             dependencies: ["NudgeCore"],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "NudgeCLITests",
-            dependencies: ["NudgeCore"]
+            dependencies: ["NudgeCore"],
+            swiftSettings: strict
         ),
     ]
 )

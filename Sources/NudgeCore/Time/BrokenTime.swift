@@ -50,6 +50,8 @@ struct GlibcClock {
     let zone: Zone?
     /// glibc's `localtime_offset`: the UTC offset of the last conversion.
     var lastOffset: Int64 = 0
+    /// The last instant converted to local time, which decides glibc's `tzname` afterwards.
+    var lastConverted: Int64?
 
     init(zone: Zone?) {
         self.zone = zone
@@ -77,6 +79,7 @@ struct GlibcClock {
         {
             lastOffset = type.seconds
             let r = t + (requested - sec)
+            lastConverted = r
             tm = BrokenTime.fields(r + type.seconds, dst: type.isDaylightSaving ? 1 : 0)
             return r
         }
@@ -93,14 +96,16 @@ struct GlibcClock {
         var t1 = t0
         var t2 = t0
         var probes = 6
+        var prevDST = false
         var cur = BrokenTime.local(t, zone: zone)
         while true {
             cur = BrokenTime.local(t, zone: zone)
             let dt = l - cur.localSeconds
             if dt == 0 { break }
-            // Oscillating across a gap: settle on the side whose flag differs from the one asked for,
-            // or, when none was asked for, the daylight-saving side (as glibc does).
-            if t == t1 && t != t2 && (isdst < 0 ? cur.isDST != 0 : (0 < isdst) != (0 < cur.isDST)) {
+            // Oscillating across a gap: settle on the side whose flag differs from the one asked for;
+            // when none was asked for, on the daylight-saving side if only one side has it.
+            let curDST = cur.isDST != 0
+            if t == t1 && t != t2 && (isdst < 0 ? (!prevDST || curDST) : (0 < isdst) != curDST) {
                 break
             }
             probes -= 1
@@ -108,6 +113,7 @@ struct GlibcClock {
             t1 = t2
             t2 = t
             t += dt
+            prevDST = curDST
         }
         if Self.isDSTDiffer(isdst, cur.isDST) {
             // Wrong daylight flag: borrow the offset of the nearest time with the requested flag.
@@ -136,6 +142,7 @@ struct GlibcClock {
             cur = BrokenTime.local(t, zone: zone)
         }
         tm = cur
+        lastConverted = t
         return t
     }
 
@@ -146,7 +153,8 @@ struct GlibcClock {
 
     /// `localtime_r` or `gmtime_r`.
     @inline(__always)
-    func local(_ t: Int64) -> BrokenTime {
-        BrokenTime.local(t, zone: zone)
+    mutating func local(_ t: Int64) -> BrokenTime {
+        if zone != nil { lastConverted = t }
+        return BrokenTime.local(t, zone: zone)
     }
 }

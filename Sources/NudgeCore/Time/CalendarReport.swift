@@ -21,9 +21,12 @@ public enum CalendarReport {
         _ expressions: [String], base: Instant, localZone: Zone, iterations: Int, now: Instant?
     ) -> Result {
         var result = Result(output: "", errors: [])
+        // glibc's tzname/daylight as systemd-analyze sees them: they follow its own local-time conversions.
+        var names = localZone.initialNames
         for (i, text) in expressions.enumerated() {
             do {
-                result.output += try block(text, base: base, localZone: localZone, iterations: iterations, now: now)
+                result.output += try block(
+                    text, base: base, localZone: localZone, names: &names, iterations: iterations, now: now)
             } catch {
                 result.errors.append(error)
             }
@@ -33,25 +36,38 @@ public enum CalendarReport {
     }
 
     private static func block(
-        _ text: String, base: Instant, localZone: Zone, iterations: Int, now: Instant?
+        _ text: String, base: Instant, localZone: Zone, names: inout ZoneNames, iterations: Int, now: Instant?
     ) throws(CalendarError) -> String {
-        let spec = try CalendarSpec(text, localZone: localZone)
+        let spec = try CalendarSpec(text, localNames: names)
         var lines: [(String, String)] = []
         let normalized = spec.normalized
         if normalized != text { lines.append(("Original form", text)) }
         lines.append(("Normalized form", normalized))
         var from = base
+        var printed: Instant?
         for i in 0..<max(iterations, 0) {
-            guard let next = spec.next(after: from, localZone: localZone) else {
+            var converted: Int64?
+            let elapse = spec.nextElapse(after: from, localZone: localZone, lastConverted: &converted)
+            if let converted { names = localZone.names(afterConverting: converted) }
+            guard case .at(let next) = elapse else {
+                if elapse == .unresolved {
+                    throw CalendarError(
+                        expression: text,
+                        reason: "cannot determine the next elapse: the calculation does not converge "
+                            + "(systemd gives up on it too)", offset: 0, length: text.unicodeScalars.count)
+                }
                 if i == 0 { lines.append(("Next elapse", "never")) }
                 break
             }
             let stamp = TimestampFormat.systemd(next, zone: localZone)
             lines.append((i == 0 ? "Next elapse" : "Iter. #\(i + 1)", stamp))
-            if !localZone.isUTCLike { lines.append(("(in UTC)", TimestampFormat.systemdUTC(next))) }
+            if !names.isUTCLike { lines.append(("(in UTC)", TimestampFormat.systemdUTC(next))) }
             if let now { lines.append(("From now", TimestampFormat.relative(next, now: now))) }
             from = next
+            printed = next
         }
+        // Printing the table converts each elapse to local time; the last one is what glibc remembers.
+        if let printed { names = localZone.names(afterConverting: printed.seconds) }
         let width = lines.map { $0.0.count }.max() ?? 0
         return lines.map { String(repeating: " ", count: width - $0.0.count) + $0.0 + ": " + $0.1 + "\n" }.joined()
     }

@@ -6,11 +6,28 @@ extension CalendarSpec {
     /// `UTC`, else in `localZone`. Nonexistent local times (spring forward) are skipped and repeated ones
     /// (fall back) fire once, exactly as systemd decides them.
     public func next(after instant: Instant, localZone: Zone) -> Instant? {
+        var ignored: Int64?
+        if case .at(let t) = nextElapse(after: instant, localZone: localZone, lastConverted: &ignored) { return t }
+        return nil
+    }
+
+    /// What the search for the next elapse found.
+    enum Elapse: Equatable {
+        case at(Instant)
+        /// Nothing matches any more.
+        case never
+        /// systemd gives up after 1000 rounds (it reports "Infinite loop in calendar calculation").
+        case unresolved
+    }
+
+    /// The next elapse, also telling which instant was last converted in `localZone` (nil when the
+    /// expression is evaluated on the UTC clock or in a zone of its own, as systemd does elsewhere).
+    func nextElapse(after instant: Instant, localZone: Zone, lastConverted: inout Int64?) -> Elapse {
         let zone: Zone?
         if isUTC {
             zone = nil
         } else if let timeZone {
-            guard let z = try? Zone.named(timeZone) else { return nil }
+            guard let z = try? Zone.named(timeZone) else { return .never }
             zone = z
         } else {
             zone = localZone
@@ -20,10 +37,14 @@ extension CalendarSpec {
         let t = usec.floorDiv(1_000_000)
         var tm = clock.local(t)
         var micro = usec.floorMod(1_000_000)
-        guard findNext(&tm, &micro, clock: &clock) else { return nil }
+        let found = findNext(&tm, &micro, clock: &clock)
+        defer {
+            if !isUTC && timeZone == nil { lastConverted = clock.lastConverted }
+        }
+        guard found == .at(Instant(microseconds: 0)) else { return found }
         let r = clock.mktime(&tm)
-        if r < 0 { return nil }
-        return Instant(microseconds: r * 1_000_000 + micro)
+        if r < 0 { return .never }
+        return .at(Instant(microseconds: r * 1_000_000 + micro))
     }
 
     /// Every elapse after `instant`, lazily; at most `limit` of them.
@@ -39,8 +60,8 @@ extension CalendarSpec {
 
     private static let maxYear: Int64 = 2199
 
-    /// systemd's `find_next`, on `BrokenTime` fields.
-    private func findNext(_ tm: inout BrokenTime, _ usec: inout Int64, clock: inout GlibcClock) -> Bool {
+    /// systemd's `find_next`, on `BrokenTime` fields; `.at` (with a placeholder) when `tm` holds the answer.
+    private func findNext(_ tm: inout BrokenTime, _ usec: inout Int64, clock: inout GlibcClock) -> Elapse {
         var c = tm
         var micro = usec
         let start = tm
@@ -49,8 +70,6 @@ extension CalendarSpec {
         // from then on, keep the daylight flag mktime found instead of the expression's.
         var dstMode = dst
         for _ in 0..<1000 {
-            let requested = c
-            let requestedMicro = micro
             _ = clock.mktime(&c)
             if dstMode != -2 { c.isDST = dstMode }
 
@@ -58,12 +77,16 @@ extension CalendarSpec {
             if r > 0 {
                 (c.month, c.day, c.hour, c.minute, c.second, micro) = (1, 1, 0, 0, 0, 0)
             }
-            if r < 0 { return false }
-            if withinBounds(&c, clock: &clock) <= 0 { return false }
+            if r < 0 { return .never }
+            if withinBounds(&c, clock: &clock) <= 0 { return .never }
 
             r = matchComponent(month, &c.month, c, clock: &clock)
             if r > 0 { (c.day, c.hour, c.minute, c.second, micro) = (1, 0, 0, 0, 0) }
-            if r < 0 || { r = withinBounds(&c, clock: &clock); return r < 0 }() {
+            if r < 0
+                || {
+                    r = withinBounds(&c, clock: &clock); return r < 0
+                }()
+            {
                 c.year += 1
                 (c.month, c.day, c.hour, c.minute, c.second, micro) = (1, 1, 0, 0, 0, 0)
                 continue
@@ -72,7 +95,11 @@ extension CalendarSpec {
 
             r = matchComponent(day, &c.day, c, clock: &clock, isDay: true)
             if r > 0 { (c.hour, c.minute, c.second, micro) = (0, 0, 0, 0) }
-            if r < 0 || { r = withinBounds(&c, clock: &clock); return r < 0 }() {
+            if r < 0
+                || {
+                    r = withinBounds(&c, clock: &clock); return r < 0
+                }()
+            {
                 c.month += 1
                 (c.day, c.hour, c.minute, c.second, micro) = (1, 0, 0, 0, 0)
                 continue
@@ -87,7 +114,11 @@ extension CalendarSpec {
 
             r = matchComponent(hour, &c.hour, c, clock: &clock)
             if r > 0 { (c.minute, c.second, micro) = (0, 0, 0) }
-            if r < 0 || { r = withinBounds(&c, clock: &clock); return r < 0 }() {
+            if r < 0
+                || {
+                    r = withinBounds(&c, clock: &clock); return r < 0
+                }()
+            {
                 c.day += 1
                 (c.hour, c.minute, c.second, micro) = (0, 0, 0, 0)
                 continue
@@ -96,7 +127,11 @@ extension CalendarSpec {
 
             r = matchComponent(minute, &c.minute, c, clock: &clock)
             if r > 0 { (c.second, micro) = (0, 0) }
-            if r < 0 || { r = withinBounds(&c, clock: &clock); return r < 0 }() {
+            if r < 0
+                || {
+                    r = withinBounds(&c, clock: &clock); return r < 0
+                }()
+            {
                 c.hour += 1
                 (c.minute, c.second, micro) = (0, 0, 0)
                 continue
@@ -107,7 +142,11 @@ extension CalendarSpec {
             r = matchComponent(second, &s, c, clock: &clock)
             micro = s % 1_000_000
             c.second = s / 1_000_000
-            if r < 0 || { r = withinBounds(&c, clock: &clock); return r < 0 }() {
+            if r < 0
+                || {
+                    r = withinBounds(&c, clock: &clock); return r < 0
+                }()
+            {
                 c.minute += 1
                 (c.second, micro) = (0, 0)
                 continue
@@ -115,19 +154,17 @@ extension CalendarSpec {
             if r == 0 { continue }
 
             if Self.isBefore(c, micro, start, startMicro) {
-                // Normalizing moved us back before where we started: retry the requested fields.
-                let flag = c.isDST
-                c = requested
-                c.isDST = flag
-                micro = requestedMicro
+                // Normalizing moved us back before where we started: jump an hour ahead and from now on
+                // keep the daylight flag mktime reports (systemd's fix for negative-DST zones).
+                c.hour += 1
                 dstMode = -2
                 continue
             }
             tm = c
             usec = micro
-            return true
+            return .at(Instant(microseconds: 0))
         }
-        return false
+        return .unresolved
     }
 
     @inline(__always)

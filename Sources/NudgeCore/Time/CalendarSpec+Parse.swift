@@ -4,9 +4,14 @@ extension CalendarSpec {
     /// `localZone` is the zone the expression is read in when it names none: its standard and daylight
     /// abbreviations may end the expression ("daily CET"), as with systemd.
     public init(_ text: String, localZone: Zone) throws(CalendarError) {
+        try self.init(text, localNames: localZone.initialNames)
+    }
+
+    /// Parses an expression with the local zone's abbreviations as glibc holds them at the moment.
+    public init(_ text: String, localNames: ZoneNames) throws(CalendarError) {
         source = text
         var parser = CalendarParser(text: text)
-        try parser.parse(into: &self, localZone: localZone)
+        try parser.parse(into: &self, localNames: localNames)
     }
 }
 
@@ -31,7 +36,9 @@ struct CalendarParser {
     func fail(_ reason: String, from: Int? = nil, to: Int? = nil) -> CalendarError {
         let start = min(from ?? at, bytes.count)
         let stop = max(min(to ?? max(start + 1, tokenEnd(start)), bytes.count), start + 1)
-        func scalars(_ n: Int) -> Int { String(decoding: bytes[0..<min(n, bytes.count)], as: UTF8.self).unicodeScalars.count }
+        func scalars(_ n: Int) -> Int {
+            String(decoding: bytes[0..<min(n, bytes.count)], as: UTF8.self).unicodeScalars.count
+        }
         return CalendarError(
             expression: text, reason: reason, offset: scalars(start), length: max(1, scalars(stop) - scalars(start)))
     }
@@ -47,8 +54,8 @@ struct CalendarParser {
 
     // MARK: the whole expression
 
-    mutating func parse(into spec: inout CalendarSpec, localZone: Zone) throws(CalendarError) {
-        try parseZoneSuffix(&spec, localZone: localZone)
+    mutating func parse(into spec: inout CalendarSpec, localNames: ZoneNames) throws(CalendarError) {
+        try parseZoneSuffix(&spec, localNames: localNames)
         if end == 0 { throw fail("the expression is empty", from: 0, to: max(1, bytes.count)) }
         let body = String(decoding: bytes[0..<end].map(Self.asciiLower), as: UTF8.self)
         let midnight = [Component(start: 0, stop: -1, repeats: 0)]
@@ -96,14 +103,14 @@ struct CalendarParser {
     private func rest() -> String { String(decoding: bytes[at..<end], as: UTF8.self) }
 
     /// " UTC", the local zone's abbreviations, or an IANA zone name after the last space.
-    private mutating func parseZoneSuffix(_ spec: inout CalendarSpec, localZone: Zone) throws(CalendarError) {
+    private mutating func parseZoneSuffix(_ spec: inout CalendarSpec, localNames: ZoneNames) throws(CalendarError) {
         let lower = bytes.map(Self.asciiLower)
         if lower.count >= 4, lower.suffix(4).elementsEqual(" utc".utf8) {
             spec.isUTC = true
             end = bytes.count - 4
             return
         }
-        for (j, name) in [localZone.standardName, localZone.daylightName].enumerated() where !name.isEmpty {
+        for (j, name) in [localNames.standard, localNames.daylight].enumerated() where !name.isEmpty {
             let n = name.utf8.count
             guard bytes.count > n, lower.suffix(n).elementsEqual(name.utf8.map(Self.asciiLower)),
                 bytes[bytes.count - n - 1] == UInt8(ascii: " ")
@@ -159,7 +166,8 @@ struct CalendarParser {
             bits |= 1 << nr
             if rangeFrom >= 0 {
                 if rangeFrom > nr {
-                    throw fail("weekday range runs backwards; write it Monday first, e.g. \"Mon..Fri\"", from: wordStart)
+                    throw fail(
+                        "weekday range runs backwards; write it Monday first, e.g. \"Mon..Fri\"", from: wordStart)
                 }
                 for j in (rangeFrom + 1)..<max(rangeFrom + 1, nr) { bits |= 1 << j }
             }
@@ -269,12 +277,14 @@ struct CalendarParser {
         } else {
             if start > Self.intMax - repeats { throw fail("number out of range", from: begin, to: at) }
             if micro && stop >= 0 && start + repeats > stop {
-                throw fail("the seconds range is shorter than its one-second step; add a repetition, e.g. \"/0.5\"",
+                throw fail(
+                    "the seconds range is shorter than its one-second step; add a repetition, e.g. \"/0.5\"",
                     from: begin, to: at)
             }
         }
-        guard [0, UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: ":")]
-            .contains(peek())
+        guard
+            [0, UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: ":")]
+                .contains(peek())
         else { throw fail("unexpected \"\(String(decoding: [peek()], as: UTF8.self))\"") }
         return Component(start: start, stop: stop, repeats: repeats)
     }
@@ -308,7 +318,9 @@ struct CalendarParser {
             while at < end, bytes[at] >= 48 && bytes[at] <= 57 {
                 let (v, o) = value.multipliedReportingOverflow(by: 10)
                 let (w, p) = v.addingReportingOverflow(Int64(bytes[at] - 48))
-                if o || p || w > 253_402_300_799 { throw fail("timestamp out of range", from: begin, to: tokenEnd(begin)) }
+                if o || p || w > 253_402_300_799 {
+                    throw fail("timestamp out of range", from: begin, to: tokenEnd(begin))
+                }
                 value = w
                 at += 1
             }

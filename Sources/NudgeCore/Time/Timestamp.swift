@@ -35,7 +35,7 @@ public enum Timestamp {
             if last.uppercased() == "UTC" {
                 zone = .utc
                 words.removeLast()
-            } else if last == zone.standardName || last == zone.daylightName {
+            } else if last == zone.initialNames.standard || last == zone.initialNames.daylight {
                 words.removeLast()
             } else if last.contains("/"), let z = try? Zone.named(last) {
                 zone = z
@@ -56,7 +56,8 @@ public enum Timestamp {
             }
         }
         if let first = words.first, first.first?.isLetter == true {
-            guard ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(where: { first.lowercased().hasPrefix($0) })
+            guard
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(where: { first.lowercased().hasPrefix($0) })
             else { throw fail("\"\(first)\" is not a weekday") }
             words.removeFirst()
         }

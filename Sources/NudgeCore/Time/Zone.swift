@@ -26,6 +26,16 @@ public struct ZoneOffset: Hashable, Sendable {
     public var abbreviation: String
 }
 
+/// glibc's `tzname[0]`, `tzname[1]` and whether it would call the zone UTC (`timezone == 0 && daylight == 0`).
+public struct ZoneNames: Hashable, Sendable {
+    /// `tzname[0]`.
+    public var standard: String
+    /// `tzname[1]`.
+    public var daylight: String
+    /// Whether `timezone == 0 && daylight == 0`; systemd-analyze then omits its "(in UTC)" lines.
+    public var isUTCLike: Bool
+}
+
 /// A time zone read from the system's TZif data, the way glibc reads it.
 ///
 /// Foundation's `TimeZone` on Linux names offsets "GMT+1" and is slow to query; nudge needs the
@@ -43,11 +53,12 @@ public final class Zone: Sendable, CustomStringConvertible {
     let types: [ZoneOffset]
     /// The type used before the first transition (glibc: the first non-DST type).
     let initialType: Int
-    /// glibc's `tzname[0]`, `tzname[1]`: the standard and daylight names of the zone's rule.
-    public let standardName: String
-    public let daylightName: String
-    /// Whether glibc would report this zone as UTC (`timezone == 0 && daylight == 0`).
-    public let isUTCLike: Bool
+    /// How many of `transitions` come from the file's table (the rest were generated from `rule`).
+    let tableCount: Int
+    /// The POSIX rule for years past the table, if the file has one.
+    let rule: ZoneRule?
+    /// glibc's `tzname`, `timezone` and `daylight` right after `tzset()`.
+    public let initialNames: ZoneNames
 
     /// Coordinated Universal Time.
     public static let utc = Zone(
@@ -84,7 +95,8 @@ public final class Zone: Sendable, CustomStringConvertible {
             if part == "." || part == ".." || part.hasPrefix(".") { return false }
         }
         return name.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "/-_+".unicodeScalars.contains($0)
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+                || "/-_+".unicodeScalars.contains($0)
         }
     }
 
@@ -128,35 +140,86 @@ public final class Zone: Sendable, CustomStringConvertible {
         var transitionTypes = transitionTypes
         var types = types
         self.name = name
-        var std: String? = nil
-        var dst: String? = nil
-        // glibc: the names of the most recent standard and daylight types of the table…
-        for i in transitions.indices.reversed() {
-            let t = types[transitionTypes[i]]
-            if t.isDaylightSaving, dst == nil { dst = t.abbreviation }
-            if !t.isDaylightSaving, std == nil { std = t.abbreviation }
-            if std != nil && dst != nil { break }
-        }
-        var utcLike = false
-        if let rule {
-            // …replaced by the footer rule's, which also decides the years past the table.
-            std = rule.standardName
-            dst = rule.daylightName ?? rule.standardName
-            utcLike = rule.standardOffset == 0 && !rule.hasDaylightSaving
-            Self.extend(&transitions, &transitionTypes, &types, with: rule)
-        } else if let first = types.first {
-            utcLike = transitions.isEmpty && first.seconds == 0
+        self.rule = rule
+        tableCount = transitions.count
+        if types.isEmpty, let rule {
+            types = [ZoneOffset(seconds: rule.standardOffset, isDaylightSaving: false, abbreviation: rule.standardName)]
+            if let dst = rule.daylightName {
+                types.append(ZoneOffset(seconds: rule.daylightOffset, isDaylightSaving: true, abbreviation: dst))
+            }
         }
         if types.isEmpty {
             types = [ZoneOffset(seconds: 0, isDaylightSaving: false, abbreviation: "UTC")]
+        }
+        initialNames = Self.initialNames(
+            transitions: transitions, transitionTypes: transitionTypes, types: types, rule: rule)
+        if let rule {
+            Self.extend(&transitions, &transitionTypes, &types, with: rule)
         }
         self.transitions = transitions
         self.transitionTypes = transitionTypes
         self.types = types
         self.initialType = types.firstIndex(where: { !$0.isDaylightSaving }) ?? 0
-        self.standardName = std ?? types[0].abbreviation
-        self.daylightName = dst ?? std ?? types[0].abbreviation
-        self.isUTCLike = utcLike
+    }
+
+    /// What glibc's `__tzfile_read` leaves in `tzname`, `timezone` and `daylight`: the names of the most
+    /// recent standard and daylight types of the table, the most recent standard offset, and whether
+    /// any type is daylight saving time.
+    private static func initialNames(
+        transitions: [Int64], transitionTypes: [Int], types: [ZoneOffset], rule: ZoneRule?
+    ) -> ZoneNames {
+        var names: [String?] = [nil, nil]
+        for i in transitions.indices.reversed() {
+            let t = types[transitionTypes[i]]
+            let k = t.isDaylightSaving ? 1 : 0
+            if names[k] == nil {
+                names[k] = t.abbreviation
+                if names[1 - k] != nil { break }
+            }
+        }
+        if transitions.isEmpty, let rule {
+            return ZoneNames(
+                standard: rule.standardName, daylight: rule.daylightName ?? rule.standardName,
+                isUTCLike: rule.standardOffset == 0 && !rule.hasDaylightSaving)
+        }
+        let standard = names[0] ?? types[0].abbreviation
+        let daylight = names[1] ?? standard
+        let stdOffset =
+            transitions.indices.reversed().lazy.map { types[transitionTypes[$0]] }.first { !$0.isDaylightSaving }?
+            .seconds ?? types[0].seconds
+        let anyDaylight = !transitions.isEmpty && types.contains { $0.isDaylightSaving }
+        return ZoneNames(standard: standard, daylight: daylight, isUTCLike: stdOffset == 0 && !anyDaylight)
+    }
+
+    /// What glibc leaves in `tzname`, `timezone` and `daylight` after converting `t` to local time.
+    ///
+    /// glibc rewrites them on every conversion: inside the table from the types around `t`, past it from
+    /// the POSIX rule. systemd reads them to match a trailing abbreviation ("daily CET") and to decide
+    /// whether to print "(in UTC)" lines, so the same expression can read differently after others.
+    public func names(afterConverting t: Int64) -> ZoneNames {
+        guard tableCount > 0, t >= transitions[0] else { return initialNames }
+        if t >= transitions[tableCount - 1], let rule {
+            return ZoneNames(
+                standard: rule.standardName, daylight: rule.daylightName ?? rule.standardName,
+                isUTCLike: rule.standardOffset == 0 && !rule.hasDaylightSaving)
+        }
+        var i = 1
+        while i < tableCount && transitions[i] <= t { i += 1 }
+        var names: [String?] = [nil, nil]
+        let current = types[transitionTypes[i - 1]]
+        names[current.isDaylightSaving ? 1 : 0] = current.abbreviation
+        var j = i
+        while j < tableCount {
+            let t = types[transitionTypes[j]]
+            let k = t.isDaylightSaving ? 1 : 0
+            if names[k] == nil {
+                names[k] = t.abbreviation
+                break
+            }
+            j += 1
+        }
+        let standard = names[0] ?? names[1] ?? current.abbreviation
+        return ZoneNames(standard: standard, daylight: names[1] ?? standard, isUTCLike: initialNames.isUTCLike)
     }
 
     /// Appends the footer rule's transitions after the table, up to the year 2300.

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import NudgeCore
+
+/// One recorded run of `systemd-analyze calendar`, as written by `scripts/gen-calendar-cases.py`.
+struct CalendarCase: Decodable, Sendable, CustomTestStringConvertible {
+    /// Position in the fixture, so a failure names the case to look up.
+    var index = 0
+    /// The `TZ` systemd ran with.
+    let zone: String
+    /// The `--base-time` argument: "YYYY-MM-DD HH:MM:SS UTC" or "@EPOCH".
+    let base: String
+    let expression: String
+    let iterations: Int
+    /// 0, or 1 when systemd rejected the expression (or gave up computing it).
+    let exitCode: Int
+    /// systemd's stdout without its "From now:" lines.
+    let output: String
+
+    private enum CodingKeys: String, CodingKey {
+        case zone, base, expression, iterations, exitCode, output
+    }
+
+    var testDescription: String {
+        "#\(index) TZ=\(zone) base=\(base) n=\(iterations) '\(expression)'"
+    }
+
+    /// The command line that produced the case, for pasting into a shell.
+    var commandLine: String {
+        "TZ=\(zone) systemd-analyze calendar --iterations=\(iterations) --base-time='\(base)' -- '\(expression)'"
+    }
+}
+
+/// Loads the oracle fixture bundled with the test target.
+enum CalendarFixture {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "Fixtures/calendar-cases.json is not in the test bundle" }
+    }
+
+    /// Every case, in fixture order, with its index set.
+    static func load() throws -> [CalendarCase] {
+        guard
+            let url = Bundle.module.url(
+                forResource: "calendar-cases", withExtension: "json", subdirectory: "Fixtures")
+        else { throw Missing() }
+        var cases = try JSONDecoder().decode([CalendarCase].self, from: Data(contentsOf: url))
+        for i in cases.indices { cases[i].index = i }
+        return cases
+    }
+}
+
+/// Compares one of our calendar reports with systemd's and describes the difference for a person.
+enum CalendarComparison {
+    /// Nil when ours matches systemd's output and validity; otherwise a readable report.
+    static func mismatch(
+        title: String, expected: String, expectedFailed: Bool, actual: String, actualFailed: Bool
+    ) -> String? {
+        if expected == actual && expectedFailed == actualFailed { return nil }
+        var report = [title]
+        if expectedFailed != actualFailed {
+            report.append(
+                "validity: systemd \(expectedFailed ? "failed (exit 1)" : "succeeded (exit 0)"), "
+                    + "ours \(actualFailed ? "failed" : "succeeded")")
+        }
+        if expected != actual {
+            let want = lines(expected)
+            let got = lines(actual)
+            let first =
+                zip(want, got).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(want.count, got.count)
+            report.append("first difference at line \(first + 1):")
+            report.append("  systemd: \(first < want.count ? quoted(want[first]) : "<no line>")")
+            report.append("  ours:    \(first < got.count ? quoted(got[first]) : "<no line>")")
+            report.append("--- systemd (\(want.count) lines)")
+            report.append(contentsOf: want)
+            report.append("--- ours (\(got.count) lines)")
+            report.append(contentsOf: got)
+        }
+        return report.joined(separator: "\n")
+    }
+
+    /// Lines of an output, with a marker for a missing or extra final newline so that it shows.
+    private static func lines(_ text: String) -> [String] {
+        var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if parts.last == "" {
+            parts.removeLast()
+        } else if !text.isEmpty {
+            parts.append("<no newline at end>")
+        }
+        return parts
+    }
+
+    private static func quoted(_ line: String) -> String {
+        "\"" + line.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+struct CalendarOracleTests {
+    /// "Now" for parsing base times; every fixture base is absolute, so it never shows in a result.
+    static let parseNow = Instant(seconds: 1_774_612_800)
+
+    @Test(arguments: try CalendarFixture.load())
+    func matchesSystemdAnalyze(_ c: CalendarCase) {
+        let title = "case \(c.testDescription)\n  \(c.commandLine)"
+        let actual: (output: String, failed: Bool)
+        do {
+            let zone = try Zone.named(c.zone)
+            let base = try Timestamp.parse(c.base, zone: zone, now: Self.parseNow)
+            actual = CalendarReport.render(
+                [c.expression], base: base, localZone: zone, iterations: c.iterations, now: nil)
+        } catch {
+            actual = (output: "<error before rendering: \(error)>\n", failed: true)
+        }
+        let mismatch = CalendarComparison.mismatch(
+            title: title, expected: c.output, expectedFailed: c.exitCode != 0, actual: actual.output,
+            actualFailed: actual.failed)
+        let matches = mismatch == nil
+        #expect(matches, Comment(rawValue: mismatch ?? ""))
+    }
+
+    @Test func fixtureIsLargeAndCoversTheRequiredZones() throws {
+        let cases = try CalendarFixture.load()
+        #expect(cases.count >= 300)
+        let zones = Set(cases.map(\.zone))
+        for zone in ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham"] {
+            #expect(zones.contains(zone), "no case in \(zone)")
+        }
+    }
+
+    @Test func fixtureIsWellFormed() throws {
+        for c in try CalendarFixture.load() {
+            #expect([0, 1].contains(c.exitCode), "\(c.testDescription): exit code \(c.exitCode)")
+            #expect(c.exitCode == 0 || c.output.isEmpty, "\(c.testDescription): a failure with output")
+            #expect(!c.output.contains("From now:"), "\(c.testDescription): a \"From now:\" line was kept")
+            #expect((1...12).contains(c.iterations), "\(c.testDescription): iterations \(c.iterations)")
+        }
+    }
+}
