@@ -12,7 +12,8 @@ let package = Package(
         .library(name: "NudgeCore", targets: ["NudgeCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +23,10 @@ let package = Package(
         ),
         .target(
             name: "NudgeCore",
-            dependencies: ["CSystemd"],
+            dependencies: [
+                "CSystemd",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -15,6 +15,16 @@ public enum TimestampFormat {
         systemd(instant, zone: .utc)
     }
 
+    /// `2026-03-29T19:00:00+02:00`: ISO 8601 with the zone's offset at that instant.
+    public static func iso8601(_ instant: Instant, zone: Zone) -> String {
+        let off = zone.offset(atSeconds: instant.seconds).seconds
+        let tm = BrokenTime.fields(instant.seconds + off, dst: 0)
+        let sign = off < 0 ? "-" : "+"
+        let a = abs(off)
+        return "\(tm.year)-\(two(tm.month))-\(two(tm.day))T\(two(tm.hour)):\(two(tm.minute)):\(two(tm.second))"
+            + "\(sign)\(two(a / 3600)):\(two(a / 60 % 60))"
+    }
+
     /// `7 months 27 days ago`, `1h 30min left`, `now`: how far `instant` is from `now`.
     public static func relative(_ instant: Instant, now: Instant) -> String {
         let future = instant > now

@@ -1,0 +1,90 @@
+import Foundation
+import TOMLKit
+
+/// Reads a config file into a validated `Config`, collecting every problem as a `Diagnostic`.
+///
+/// TOMLKit parses the text; the locations of keys and values come from `TOMLLocator`, because TOMLKit
+/// reports positions for syntax errors only. Nothing here throws for bad input and no input crashes it.
+public struct ConfigLoader: Sendable {
+    /// The outcome of loading: a config when there was no error, and every diagnostic in source order.
+    public struct Result: Sendable {
+        public var config: Config?
+        public var diagnostics: [Diagnostic]
+
+        /// Whether any diagnostic is an error.
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// For `$USER` and the default sender.
+    public var environment: [String: String]
+    /// A `once` before this is a warning.
+    public var now: Instant
+    public var hostname: String
+    /// The zone used when `[settings] timezone` is not set.
+    public var systemZone: Zone
+
+    /// Creates a loader; the defaults are the process's own environment, clock and zone.
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, now: Instant = .now,
+        hostname: String = ProcessInfo.processInfo.hostName, systemZone: Zone? = nil
+    ) {
+        self.environment = environment
+        self.now = now
+        self.hostname = hostname
+        self.systemZone = systemZone ?? Zone.current(environment: environment)
+    }
+
+    /// Loads the file at `path`: refuses files over 1 MiB, and loose permissions on a config that runs
+    /// programs.
+    public func load(path: String) -> Result {
+        func whole(_ message: String, hint: String? = nil) -> Result {
+            Result(
+                config: nil,
+                diagnostics: [Diagnostic(.error, file: path, line: 0, column: 0, message: message, hint: hint)])
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let why = String(cString: strerror(errno))
+            if errno == ENOENT {
+                return whole(
+                    "no config here (nudge looks for it at this path)",
+                    hint: "create one with `nudge init`, or name another with --config PATH or $NUDGE_CONFIG")
+            }
+            return whole("cannot read the config: \(why)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return whole("the config is not a regular file") }
+        guard info.st_size <= Defaults.maxConfigBytes else {
+            return whole(
+                "the config is \(info.st_size) bytes; at most \(Defaults.maxConfigBytes) (1 MiB) are read",
+                hint: "a config this large is almost certainly the wrong file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return whole("cannot read the config: \(String(cString: strerror(errno)))")
+        }
+        return load(data: data, path: path, mode: info.st_mode & 0o777)
+    }
+
+    /// Loads config text; `mode` is the file's permission bits, for the safety rule.
+    public func load(data: Data, path: String, mode: mode_t? = nil) -> Result {
+        guard data.count <= Defaults.maxConfigBytes else {
+            return Result(
+                config: nil,
+                diagnostics: [
+                    Diagnostic(.error, file: path, line: 0, column: 0, message: "the config is larger than 1 MiB")
+                ])
+        }
+        var reader = ConfigReader(loader: self, path: path, data: data)
+        let config = reader.read()
+        if let mode, mode & 0o022 != 0, let why = reader.runsPrograms {
+            reader.diagnostics.append(
+                Diagnostic(
+                    .error, file: path, line: 0, column: 0,
+                    message: "refusing a config that \(why) while it is writable by "
+                        + (mode & 0o020 != 0 ? "its group" : "others"),
+                    hint: "anyone who can edit it can run programs as you; fix with: chmod go-w '\(path)'"))
+        }
+        let sorted = reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        let ok = !sorted.contains { $0.severity == .error }
+        return Result(config: ok ? config : nil, diagnostics: sorted)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Testing
+
+@testable import NudgeCore
+
+/// The rules of DESIGN.md §2, each on its own.
+struct ConfigRulesTests {
+    func load(_ text: String, mode: mode_t = 0o600) throws -> ConfigLoader.Result {
+        try ConfigLoaderTests.load(text, mode: mode)
+    }
+
+    @Test func everyDefaultIsApplied() throws {
+        let result = try load(
+            """
+            [[commitment]]
+            id = "call-mom"
+            title = "Call Mom"
+            when = "Sun 19:00"
+
+            [[commitment]]
+            id = "checkin"
+            title = "Check in"
+            every = "3d"
+            """)
+        let config = try #require(result.config)
+        #expect(result.diagnostics.isEmpty)
+        #expect(config.settings.timezone.name == "Europe/Berlin")
+        #expect(config.settings.channels == ["desktop"])
+        #expect(config.settings.fallback == "console")
+        #expect(config.settings.catchUp == .nudge)
+        #expect(config.settings.quietHours == nil)
+        #expect(config.channels["desktop"]?.kind == .desktop(urgency: .normal, expire: .zero))
+        #expect(config.channels["console"]?.kind == .console)
+        let c = config.commitments[0]
+        #expect(c.remindBefore == nil)
+        #expect(c.followUp == .minutes(15))
+        #expect(c.followUps == 2)
+        #expect(c.onTime == .minutes(30))
+        #expect(c.grace == .hours(4))
+        #expect(c.urgency == nil)
+        #expect(!c.repair && !c.isPrivate && c.enabled)
+        #expect(c.channels == ["desktop"])
+        #expect(config.commitments[1].grace == .days(1))
+    }
+
+    @Test func theDesignExampleIsValid() throws {
+        let result = try load(
+            """
+            [settings]
+            timezone = "Europe/Berlin"
+            quiet_hours = "22:30-07:30"
+            channels = ["desktop"]
+            fallback = "console"
+            catch_up = "nudge"
+
+            [channel.desktop]
+            kind = "desktop"
+            urgency = "normal"
+            expire = "0"
+
+            [channel.mail]
+            kind = "email"
+            to = ["me@example.org"]
+            from = "me@example.org"
+            sendmail = ["/usr/bin/msmtp", "-t"]
+            timeout = "30s"
+
+            [channel.phone]
+            kind = "command"
+            command = ["ntfy", "publish", "my-topic", "--", "{title}"]
+            timeout = "10s"
+
+            [[commitment]]
+            id = "call-mom"
+            title = "Call Mom"
+            with = "Mom"
+            when = "Sun 19:00 America/Chicago"
+            remind_before = "15m"
+            follow_up = "10m"
+            follow_ups = 3
+            on_time = "30m"
+            grace = "2h"
+            urgency = "normal"
+            repair = true
+            private = false
+            enabled = true
+            channels = ["desktop", "mail"]
+            note = "Ask how the knee is"
+
+            [[commitment]]
+            id = "partner-checkin"
+            title = "Ask Sam: how safe do you feel with us right now?"
+            with = "Sam"
+            every = "3d"
+            at = "20:00"
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let config = try #require(result.config)
+        #expect(config.settings.quietHours?.description == "22:30-07:30")
+        #expect(
+            config.channels["mail"]?.kind
+                == .email(
+                    to: ["me@example.org"], from: "me@example.org", sendmail: ["/usr/bin/msmtp", "-t"],
+                    timeout: .seconds(30)))
+        #expect(
+            config.channels["phone"]?.kind
+                == .command(argv: ["ntfy", "publish", "my-topic", "--", "{title}"], timeout: .seconds(10)))
+        let mom = config.commitments[0]
+        #expect(mom.followUps == 3 && mom.grace == .hours(2) && mom.repair && mom.channels == ["desktop", "mail"])
+        guard case .calendar(let specs) = mom.schedule else { Issue.record("not a calendar"); return }
+        #expect(specs.map(\.normalized) == ["Sun *-*-* 19:00:00 America/Chicago"])
+        guard case .every(let span, let at, _) = config.commitments[1].schedule else {
+            Issue.record("not every"); return
+        }
+        #expect(span == .days(3) && at?.description == "20:00")
+    }
+
+    @Test func theExampleConfigAndSeedsAreValid() throws {
+        let loader = try ConfigLoaderTests.loader()
+        var files = [ConfigLoaderTests.repo.appendingPathComponent("Config/nudge.example.toml")]
+        let seeds = ConfigLoaderTests.repo.appendingPathComponent("seeds")
+        for name in try FileManager.default.contentsOfDirectory(atPath: seeds.path) where name.hasSuffix(".toml") {
+            files.append(seeds.appendingPathComponent(name))
+        }
+        #expect(files.count >= 3)
+        for file in files {
+            let data = try Data(contentsOf: file)
+            let result = loader.load(data: data, path: file.lastPathComponent, mode: 0o600)
+            #expect(!result.hasErrors, "\(file.lastPathComponent): \(result.diagnostics)")
+            #expect(result.config?.commitments.isEmpty == false)
+        }
+    }
+
+    @Test func theStarterIsTheExampleFile() throws {
+        let example = try String(
+            contentsOf: ConfigLoaderTests.repo.appendingPathComponent("Config/nudge.example.toml"), encoding: .utf8)
+        #expect(StarterConfig.text == example)
+    }
+
+    @Test func loosePermissionsAreRefusedOnlyWhenTheConfigRunsPrograms() throws {
+        let command = """
+            [channel.phone]
+            kind = "command"
+            command = ["ntfy", "--", "{title}"]
+            """
+        let refused = try load(command, mode: 0o664)
+        #expect(refused.hasErrors)
+        #expect(refused.diagnostics.first?.message.contains("writable by its group") == true)
+        #expect(refused.diagnostics.first?.hint?.contains("chmod go-w 'config.toml'") == true)
+        #expect(try load(command, mode: 0o606).diagnostics.first?.message.contains("others") == true)
+        #expect(try !load(command, mode: 0o600).hasErrors)
+        let sendmail = """
+            [channel.mail]
+            kind = "email"
+            to = ["me@example.org"]
+            sendmail = ["/usr/bin/msmtp", "-t"]
+            """
+        #expect(try load(sendmail, mode: 0o620).hasErrors)
+        #expect(try !load("[settings]\nchannels = [\"desktop\"]\n", mode: 0o666).hasErrors)
+    }
+
+    @Test func aOnceInThePastIsOnlyAWarning() throws {
+        let result = try load(
+            """
+            [[commitment]]
+            id = "dentist"
+            title = "Call the dentist"
+            once = "2020-01-01 10:00"
+            """)
+        #expect(!result.hasErrors)
+        #expect(result.diagnostics.map(\.severity) == [.warning])
+        #expect(result.diagnostics.first?.line == 4)
+        #expect(result.config?.commitments.count == 1)
+    }
+
+    @Test func everyErrorIsReportedInOneRunInSourceOrder() throws {
+        let result = try load(
+            """
+            [settings]
+            timezone = "Mars/Olympus"
+
+            [[commitment]]
+            id = "a"
+            title = "A"
+            when = "Sun 25:00"
+            folow_up = "10m"
+
+            [[commitment]]
+            id = "b"
+            title = "B"
+            every = "3d"
+            at = "26:00"
+            """)
+        #expect(result.diagnostics.map(\.line) == [2, 7, 8, 14])
+        #expect(result.diagnostics.allSatisfy { $0.severity == .error })
+    }
+
+    @Test func aMissingKeyPointsAtItsTableHeader() throws {
+        let result = try load("\n\n[[commitment]]\nid = \"x\"\nwhen = \"daily\"\n")
+        let d = try #require(result.diagnostics.first)
+        #expect((d.line, d.column) == (3, 1))
+        #expect(d.message.contains("no \"title\""))
+    }
+
+    @Test func columnsCountUnicodeScalars() throws {
+        let result = try load("[[commitment]]\nid = \"x\"\ntitle = \"Café ☕\"\nwhen = \"Sun 19:00\"\nnote = 1\n")
+        let d = try #require(result.diagnostics.first)
+        #expect((d.line, d.column) == (5, 8))
+        let result2 = try load("[[commitment]]\nid = \"x\"\ntitle = \"x\"\nwhen = \"Sün 19:00\"\n")
+        #expect(result2.diagnostics.first?.column == 9)
+        #expect(result2.diagnostics.first?.description.contains("\n            ^") == true)
+    }
+
+    @Test func hugeAndBinaryInputIsRefusedWithoutCrashing() throws {
+        let big = Data(repeating: UInt8(ascii: "#"), count: (1 << 20) + 1)
+        #expect(try ConfigLoaderTests.loader().load(data: big, path: "big.toml").hasErrors)
+        let nul = try load("title = \"a\0b\"\n")
+        #expect(nul.diagnostics.first?.message.contains("NUL") == true)
+        let binary = try ConfigLoaderTests.loader().load(data: Data([0xff, 0xfe, 0x41, 0x0a]), path: "bin.toml")
+        #expect(binary.hasErrors)
+    }
+
+    @Test func aMissingFileSaysWhereItLookedAndHowToCreateOne() throws {
+        let result = try ConfigLoaderTests.loader().load(path: "/nonexistent/nudge/config.toml")
+        let d = try #require(result.diagnostics.first)
+        #expect(d.headline == "/nonexistent/nudge/config.toml: error: no config here (nudge looks for it at this path)")
+        #expect(d.hint?.contains("nudge init") == true)
+    }
+
+    @Test func configPathFollowsTheDocumentedOrder() {
+        let env = ["NUDGE_CONFIG": "/n.toml", "XDG_CONFIG_HOME": "/x", "HOME": "/h"]
+        #expect(ConfigPath.resolve(explicit: "/e.toml", environment: env) == "/e.toml")
+        #expect(ConfigPath.resolve(explicit: nil, environment: env) == "/n.toml")
+        #expect(
+            ConfigPath.resolve(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"])
+                == "/x/nudge/config.toml")
+        #expect(
+            ConfigPath.resolve(explicit: nil, environment: ["XDG_CONFIG_HOME": "rel", "HOME": "/h"])
+                == "/h/.config/nudge/config.toml")
+        #expect(ConfigPath.resolve(explicit: nil, environment: ["HOME": "/h"]) == "/h/.config/nudge/config.toml")
+    }
+
+    @Test func suggestionsFindTheIntendedKey() {
+        #expect(Suggest.closest(to: "remid_before", in: ConfigReader.commitmentKeys) == "remind_before")
+        #expect(Suggest.closest(to: "wehn", in: ConfigReader.commitmentKeys) == "when")
+        #expect(Suggest.closest(to: "zzzzzz", in: ConfigReader.commitmentKeys) == nil)
+    }
+}
