@@ -107,7 +107,7 @@ struct ConfigRulesTests {
                 == .command(argv: ["ntfy", "publish", "my-topic", "--", "{title}"], timeout: .seconds(10)))
         let mom = config.commitments[0]
         #expect(mom.followUps == 3 && mom.grace == .hours(2) && mom.repair && mom.channels == ["desktop", "mail"])
-        guard case .calendar(let specs) = mom.schedule else { Issue.record("not a calendar"); return }
+        guard case .calendar(let specs, _) = mom.schedule else { Issue.record("not a calendar"); return }
         #expect(specs.map(\.normalized) == ["Sun *-*-* 19:00:00 America/Chicago"])
         guard case .every(let span, let at, _) = config.commitments[1].schedule else {
             Issue.record("not every"); return

@@ -131,8 +131,8 @@ public struct Channel: Sendable, Equatable {
 
 /// When a commitment falls due.
 public enum Schedule: Sendable {
-    /// `when`: one or more calendar expressions.
-    case calendar([CalendarSpec])
+    /// `when`: one or more calendar expressions, read in `zone` unless they name their own.
+    case calendar([CalendarSpec], zone: Zone)
     /// `once`: a single moment.
     case once(Instant)
     /// `every`: a check-in cadence, due this long after the previous one ended, optionally at a time of

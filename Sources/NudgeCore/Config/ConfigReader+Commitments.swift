@@ -194,7 +194,7 @@ extension ConfigReader {
                         + "\"*-*-1 12:00 Europe/Berlin\"; check with `nudge calendar '\(text)'`")
             }
         }
-        return specs.count == texts.count ? .calendar(specs) : nil
+        return specs.count == texts.count ? .calendar(specs, zone: settings.timezone) : nil
     }
 
     mutating func once(_ t: TOMLTable, at p: Path, what: String, settings: Settings) -> Schedule? {

@@ -49,7 +49,7 @@ public struct ConfigSummary: Sendable, Encodable {
             var schedule = ""
             var dues: [Instant] = []
             switch c.schedule {
-            case .calendar(let specs):
+            case .calendar(let specs, _):
                 schedule = specs.map { "\($0.source) (\($0.normalized))" }.joined(separator: ", ")
                 var all: [Instant] = []
                 for spec in specs { all += spec.elapses(after: now, localZone: zone, limit: count) }

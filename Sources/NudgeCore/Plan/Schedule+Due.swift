@@ -1,0 +1,66 @@
+extension Commitment {
+    /// When the first occurrence falls due, for a commitment first seen at `firstSeen`; nothing is
+    /// backfilled, so a calendar time exactly at `firstSeen` counts but none before it.
+    public func firstDue(firstSeen: Instant) -> Instant? {
+        switch schedule {
+        case .calendar(let specs, let zone):
+            return Self.earliest(specs, zone: zone, after: firstSeen + -1)
+        case .once(let instant):
+            return instant >= firstSeen ? instant : nil
+        case .every(let span, let at, let zone):
+            return Self.checkIn(from: firstSeen, every: span, at: at, zone: zone, addCadence: at == nil)
+        }
+    }
+
+    /// When the occurrence after one due at `due` and ended at `ended` falls due (nil: none).
+    ///
+    /// Calendar commitments go by the calendar; a check-in is due `every` after the previous one ended
+    /// (in calendar days when `every` is whole days, so it keeps its wall-clock time across DST), at the
+    /// first `at` on or after that.
+    public func nextDue(afterDue due: Instant, ended: Instant?) -> Instant? {
+        switch schedule {
+        case .calendar(let specs, let zone):
+            return Self.earliest(specs, zone: zone, after: due)
+        case .once:
+            return nil
+        case .every(let span, let at, let zone):
+            guard let ended else { return nil }
+            return Self.checkIn(from: ended, every: span, at: at, zone: zone, addCadence: true)
+        }
+    }
+
+    static func earliest(_ specs: [CalendarSpec], zone: Zone, after instant: Instant) -> Instant? {
+        var best: Instant?
+        for spec in specs {
+            if let n = spec.next(after: instant, localZone: zone), n < (best ?? n + 1) { best = n }
+        }
+        return best
+    }
+
+    /// `start` plus the cadence (calendar days for whole days), then the first `at` on or after it.
+    static func checkIn(from start: Instant, every span: Span, at: TimeOfDay?, zone: Zone, addCadence: Bool) -> Instant
+    {
+        var t = start
+        if addCadence {
+            if let days = span.wholeDays {
+                var local = zone.local(start)
+                local.day += Int64(days)
+                t = zone.resolve(local.normalized)
+            } else {
+                t = start + span.microseconds
+            }
+        }
+        guard let at else { return t }
+        var local = zone.local(t)
+        let wanted = LocalDateTime(
+            year: local.year, month: local.month, day: local.day, hour: Int64(at.hour), minute: Int64(at.minute))
+        var candidate = zone.resolve(wanted)
+        if candidate < t {
+            local = LocalDateTime(
+                year: local.year, month: local.month, day: local.day + 1, hour: Int64(at.hour), minute: Int64(at.minute)
+            )
+            candidate = zone.resolve(local.normalized)
+        }
+        return candidate
+    }
+}
