@@ -112,8 +112,8 @@ struct Simulation {
     }
 
     mutating func snooze(_ id: String, until: Instant) {
-        guard let cid = CommitmentID(id), state.pending[cid] != nil else { return }
-        update(state.pending[cid]!.id) { $0.snoozedUntil = until }
+        guard let cid = CommitmentID(id), let p = state.pending[cid] else { return }
+        update(p.id) { $0.snoozedUntil = until }
     }
 
     var log: [String] { sent.map { "\($0.0) \(show($0.1))" } }
