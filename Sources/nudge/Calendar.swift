@@ -41,13 +41,19 @@ extension Nudge {
             }
             let now = Instant.now
             var base = now
+            var names: ZoneNames?
             if let baseTime {
-                do { base = try Timestamp.parse(baseTime, zone: zone, now: now) } catch {
+                do {
+                    let parsed = try Timestamp.parseDetailed(baseTime, zone: zone, now: now)
+                    base = parsed.instant
+                    // Reading a local time leaves glibc's zone names as they are at that time.
+                    if parsed.isLocal { names = zone.names(afterConverting: base.seconds) }
+                } catch {
                     throw CLIError(error.localizedDescription, code: .dataError)
                 }
             }
             let result = CalendarReport.report(
-                expressions, base: base, localZone: zone, iterations: iterations, now: now)
+                expressions, base: base, localZone: zone, iterations: iterations, now: now, names: names)
             print(result.output, terminator: "")
             for error in result.errors {
                 printError(error.detailed)

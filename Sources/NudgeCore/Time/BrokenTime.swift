@@ -118,7 +118,7 @@ struct GlibcClock {
         if Self.isDSTDiffer(isdst, cur.isDST) {
             // Wrong daylight flag: borrow the offset of the nearest time with the requested flag.
             let stride: Int64 = 601_200
-            let bound: Int64 = 536_454_000 / 2 + stride
+            let bound: Int64 = 457_243_200 / 2 + stride
             var found = false
             var delta = stride
             search: while delta < bound {
@@ -134,7 +134,12 @@ struct GlibcClock {
                 }
                 delta += stride
             }
-            if !found { return -1 }
+            if !found {
+                // No time with that flag nearby: glibc assumes a one-hour difference.
+                let difference: Int64 = (isdst == 0 ? 1 : 0) - (cur.isDST == 0 ? 1 : 0)
+                t += 3600 * difference
+                cur = BrokenTime.local(t, zone: zone)
+            }
         }
         lastOffset = l - t
         if requested != sec {

@@ -17,22 +17,42 @@ public enum CalendarReport {
     }
 
     /// Renders the report and collects the errors.
+    ///
+    /// `names` are glibc's zone names and flags at the start: `initialNames`, or after converting a
+    /// local `--base-time`.
     public static func report(
-        _ expressions: [String], base: Instant, localZone: Zone, iterations: Int, now: Instant?
+        _ expressions: [String], base: Instant, localZone: Zone, iterations: Int, now: Instant?,
+        names initial: ZoneNames? = nil
     ) -> Result {
         var result = Result(output: "", errors: [])
         // glibc's tzname/daylight as systemd-analyze sees them: they follow its own local-time conversions.
-        var names = localZone.initialNames
+        var names = initial ?? localZone.initialNames
         for (i, text) in expressions.enumerated() {
             do {
                 result.output += try block(
                     text, base: base, localZone: localZone, names: &names, iterations: iterations, now: now)
             } catch {
                 result.errors.append(error)
+                // On a bad expression systemd tries it as a timestamp for its hint, which converts
+                // the current time to local time unless the text is clearly not a local timestamp.
+                if Self.hintConvertsNow(text) {
+                    names = localZone.names(afterConverting: (now ?? Instant.now).seconds)
+                }
             }
             if i + 1 < expressions.count { result.output += "\n" }
         }
         return result
+    }
+
+    /// Whether systemd's parsing hint for a bad expression reads the clock in local time.
+    static func hintConvertsNow(_ text: String) -> Bool {
+        if text.hasPrefix("@") || text.hasPrefix("+") || text.hasPrefix("-") { return false }
+        let lower = text.lowercased()
+        if lower.hasSuffix(" utc") || lower.hasSuffix(" ago") || lower.hasSuffix(" left") { return false }
+        if let space = text.lastIndex(of: " "), Zone.exists(String(text[text.index(after: space)...])) {
+            return false
+        }
+        return true
     }
 
     private static func block(
@@ -41,7 +61,10 @@ public enum CalendarReport {
         let spec = try CalendarSpec(text, localNames: names)
         var lines: [(String, String)] = []
         let normalized = spec.normalized
-        if normalized != text { lines.append(("Original form", text)) }
+        // The table printer drops trailing blanks of a cell.
+        if normalized != text {
+            lines.append(("Original form", String(text.reversed().drop(while: { $0 == " " }).reversed())))
+        }
         lines.append(("Normalized form", normalized))
         var from = base
         var printed: Instant?

@@ -465,16 +465,18 @@ struct CalendarParser {
 
     /// systemd's `chain_valid`, returning what is wrong, if anything.
     private static func invalid(_ chain: [Component], from: Int, to: Int, endOfMonth: Bool, micro: Bool) -> String? {
-        let to = endOfMonth ? to - 3 : to
+        var to = to
         let scale = micro ? 1_000_000 : 1
         func show(_ v: Int) -> String {
             micro && v % scale != 0 ? String(Double(v) / Double(scale)) : String(v / scale)
         }
-        let bounds = "\(show(from))–\(show(to))"
         for c in chain {
+            // systemd lowers the bound by 3 for each item of a "~" list, not once.
+            if endOfMonth { to -= 3 }
+            let bounds = "\(show(from))–\(show(to))"
             if c.start < from || c.start > to {
                 return endOfMonth
-                    ? "~\(show(c.start)) is out of range: counting from the month's end allows 1–28"
+                    ? "~\(show(c.start)) is out of range: counting from the month's end allows 1–\(to)"
                     : "\(show(c.start)) is out of range (\(bounds))"
             }
             if c.repeats > to - from { return "repetition /\(show(c.repeats)) is larger than the field allows" }

@@ -111,7 +111,8 @@ public struct CalendarSpec: Hashable, Sendable, CustomStringConvertible {
             out += "*"
             return
         }
-        if micro && chain.count == 1 && first.start == 0 && first.repeats == 1_000_000 {
+        // systemd 252 prints "*" for seconds when the first item is 0/1, whatever follows it.
+        if micro && first.start == 0 && first.stop < 0 && first.repeats == 1_000_000 {
             out += "*"
             return
         }

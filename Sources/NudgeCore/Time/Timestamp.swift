@@ -15,6 +15,18 @@ public enum Timestamp {
     /// Parses `[Weekday ]YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][ UTC|ZONE]`, `HH:MM[:SS]` (today),
     /// `@SECONDS[.ffffff]`, `now`, `today`, `yesterday`, `tomorrow`, read in `zone` unless a zone is named.
     public static func parse(_ text: String, zone: Zone, now: Instant) throws(ParseError) -> Instant {
+        try parseDetailed(text, zone: zone, now: now).instant
+    }
+
+    /// A parsed timestamp, and whether it was read on the local clock (which leaves glibc's zone
+    /// names as they are after converting it, as systemd-analyze's own parsing does).
+    public struct Parsed: Sendable {
+        public var instant: Instant
+        public var isLocal: Bool
+    }
+
+    /// `parse`, telling also whether the text was read in local time.
+    public static func parseDetailed(_ text: String, zone: Zone, now: Instant) throws(ParseError) -> Parsed {
         func fail(_ reason: String) -> ParseError { ParseError(text: text, reason: reason) }
         var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard !words.isEmpty else { throw fail("it is empty") }
@@ -28,14 +40,21 @@ public enum Timestamp {
                 guard let m = Int64(digits), parts[1].allSatisfy(\.isNumber) else { throw fail("bad fraction") }
                 micro = m
             }
-            return Instant(microseconds: secs * 1_000_000 + micro)
+            return Parsed(instant: Instant(microseconds: secs * 1_000_000 + micro), isLocal: false)
         }
         var zone = zone
+        var isDST = -1
         if let last = words.last, words.count > 1 || !last.contains(where: \.isNumber) {
+            // Like systemd: "UTC", else the local zone's abbreviations as glibc holds them after
+            // converting now (any case; they set the daylight flag), else a zone name.
+            let names = zone.names(afterConverting: now.seconds)
             if last.uppercased() == "UTC" {
                 zone = .utc
                 words.removeLast()
-            } else if last == zone.initialNames.standard || last == zone.initialNames.daylight {
+            } else if let j = [names.standard, names.daylight].firstIndex(where: {
+                !$0.isEmpty && $0.lowercased() == last.lowercased()
+            }) {
+                isDST = j
                 words.removeLast()
             } else if last.contains("/"), let z = try? Zone.named(last) {
                 zone = z
@@ -46,12 +65,14 @@ public enum Timestamp {
         var date = LocalDateTime(year: today.year, month: today.month, day: today.day)
         if words.count == 1 {
             switch words[0].lowercased() {
-            case "now": return now
-            case "today": return zone.resolve(date)
+            case "now": return Parsed(instant: now, isLocal: false)
+            case "today": return local(date, zone: zone, isDST: isDST)
             case "yesterday":
-                return zone.resolve(LocalDateTime(year: date.year, month: date.month, day: date.day - 1).normalized)
+                return local(
+                    LocalDateTime(year: date.year, month: date.month, day: date.day - 1), zone: zone, isDST: isDST)
             case "tomorrow":
-                return zone.resolve(LocalDateTime(year: date.year, month: date.month, day: date.day + 1).normalized)
+                return local(
+                    LocalDateTime(year: date.year, month: date.month, day: date.day + 1), zone: zone, isDST: isDST)
             default: break
             }
         }
@@ -92,7 +113,19 @@ public enum Timestamp {
                 }
             }
         }
-        return zone.resolve(date)
+        return local(date, zone: zone, isDST: isDST)
+    }
+
+    /// A wall-clock reading resolved as glibc's `mktime` does (a first call: no remembered offset),
+    /// which is how systemd reads a local `--base-time`; UTC readings are exact.
+    static func local(_ date: LocalDateTime, zone: Zone, isDST: Int) -> Parsed {
+        let utc = zone === Zone.utc
+        var clock = GlibcClock(zone: utc ? nil : zone)
+        var tm = BrokenTime(
+            year: date.year, month: date.month, day: date.day, hour: date.hour, minute: date.minute,
+            second: date.second, isDST: isDST)
+        let t = clock.mktime(&tm)
+        return Parsed(instant: Instant(microseconds: t * 1_000_000 + date.microsecond), isLocal: !utc)
     }
 }
 

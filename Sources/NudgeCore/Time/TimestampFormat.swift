@@ -7,7 +7,8 @@ public enum TimestampFormat {
         let off = zone.offset(atSeconds: instant.seconds)
         let tm = BrokenTime.fields(instant.seconds + off.seconds, dst: 0)
         return "\(weekdayNames[Int(tm.weekday)]) \(tm.year)-\(two(tm.month))-\(two(tm.day)) "
-            + "\(two(tm.hour)):\(two(tm.minute)):\(two(tm.second)) \(off.abbreviation)"
+            + "\(two(tm.hour)):\(two(tm.minute)):\(two(tm.second))"
+            + (off.abbreviation.isEmpty ? "" : " \(off.abbreviation)")
     }
 
     /// `Sun 2026-03-29 17:00:00 UTC`.

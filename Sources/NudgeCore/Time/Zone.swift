@@ -122,7 +122,13 @@ public final class Zone: Sendable, CustomStringConvertible {
         if let rule = ZoneRule(tz) {
             return Zone(name: tz, transitions: [], transitionTypes: [], types: [], rule: rule)
         }
-        return utc
+        // Neither a zone file nor a whole rule: glibc keeps the leading name (3 letters or more, else
+        // none) at offset 0.
+        let letters = tz.prefix(while: { $0.isASCII && $0.isLetter })
+        let abbreviation = letters.count >= 3 ? String(letters) : ""
+        return Zone(
+            name: tz, transitions: [], transitionTypes: [],
+            types: [ZoneOffset(seconds: 0, isDaylightSaving: false, abbreviation: abbreviation)], rule: nil)
     }
 
     /// The IANA name /etc/localtime links to, or "localtime".
