@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CSystemd",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
@@ -51,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NudgeCLITests",
-            dependencies: ["NudgeCore"],
+            dependencies: ["NudgeCore", "nudge"],
             swiftSettings: strict
         ),
     ]

@@ -44,8 +44,8 @@ struct Simulation {
         switch effect {
         case .firstSeen(let id, let at):
             state.firstSeen[id] = at
-        case .start(let id, let due):
-            let o = Occurrence(id: nextID, commitment: id, due: due, created: now)
+        case .start(let id, let due, let since):
+            let o = Occurrence(id: nextID, commitment: id, due: due, created: min(since, now))
             nextID += 1
             state.pending[id] = o
             all[o.id] = o
@@ -234,11 +234,11 @@ struct PlannerTests {
         #expect(sim.log == ["due#0 11-29 18:30", "digest:1 11-29 21:00", "digest:2 11-29 21:00"])
     }
 
-    @Test func aLateOccurrenceStartsWithoutItsReminder() throws {
+    @Test func aRunAMinuteLateDropsTheOvertakenReminderAndSendsTheDueNudge() throws {
         var sim = try Simulation(Self.callMom)
         _ = sim.run(at: try sim.t("2026-11-29 12:00"))
         _ = sim.run(at: try sim.t("2026-11-29 19:01"))
-        #expect(sim.log == ["due#0 11-29 19:01"])
+        #expect(sim.log == ["due#1 11-29 19:01"])
     }
 
     @Test func quietHoursHoldNudgesUntilTheirEndThenSendTheLatestKind() throws {

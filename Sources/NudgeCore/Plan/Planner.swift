@@ -18,8 +18,9 @@ public struct Planner: Sendable {
     public enum Effect: Sendable, Equatable {
         /// Record that a commitment was first seen (occurrences start from here; nothing is backfilled).
         case firstSeen(CommitmentID, at: Instant)
-        /// Create a pending occurrence.
-        case start(CommitmentID, due: Instant)
+        /// Create a pending occurrence; `since` is when it should have started (its reminder time, or
+        /// its due time), so a run a moment late still sends the reminder.
+        case start(CommitmentID, due: Instant, since: Instant)
         /// End a pending occurrence.
         case end(occurrence: Int64, Outcome, at: Instant, reason: String?)
         /// Send a nudge now, to every channel of the commitment.
@@ -85,7 +86,7 @@ public struct Planner: Sendable {
                     effects.append(
                         .end(occurrence: p.id, outcome, at: now, reason: outcome == .skipped ? "superseded" : nil))
                 }
-                effects.append(.start(c.id, due: start))
+                effects.append(.start(c.id, due: start, since: max(start + -lead, firstSeen)))
                 continue
             }
             wake(upcoming.map { $0 + -lead })

@@ -1,0 +1,52 @@
+/// Which occurrence a `done`, `skip` or `snooze` is about (DESIGN.md §4.5–4.6).
+public enum AnswerTarget: Equatable {
+    /// A pending occurrence.
+    case pending(Occurrence)
+    /// Nothing pending for the commitment, but its next occurrence is due within 24 h ("done early").
+    case early(CommitmentID, due: Instant)
+    /// Nothing to act on; the message says why (and when the next one is).
+    case nothing(String)
+    /// Several candidates: the message lists them.
+    case several(String)
+
+    /// How far ahead an answer may reach ("done early").
+    public static let earlyWindow = Span.hours(24)
+
+    /// Resolves an id (exact, else a unique prefix) or, with none, the single pending occurrence.
+    public static func resolve(
+        _ id: String?, pending: [Occurrence], commitments: [Commitment], state: PlanState, now: Instant, zone: Zone
+    ) -> AnswerTarget {
+        guard let id else {
+            switch pending.count {
+            case 0: return .nothing("nothing is pending")
+            case 1: return .pending(pending[0])
+            default:
+                let list = pending.map { "  \($0.commitment)  due \(TimestampFormat.systemd($0.due, zone: zone))" }
+                return .several("several promises are pending; name one:\n" + list.joined(separator: "\n"))
+            }
+        }
+        let ids = commitments.map(\.id)
+        let matches =
+            ids.contains { $0.rawValue == id }
+            ? ids.filter { $0.rawValue == id } : ids.filter { $0.rawValue.hasPrefix(id) }
+        guard let cid = matches.first else {
+            var hint = ""
+            if let near = Suggest.closest(to: id, in: ids.map(\.rawValue)) { hint = "; did you mean \"\(near)\"?" }
+            return .nothing("no commitment \"\(id)\"\(hint)")
+        }
+        if matches.count > 1 {
+            return .several("\"\(id)\" matches several commitments: " + matches.map(\.rawValue).joined(separator: ", "))
+        }
+        if let o = pending.first(where: { $0.commitment == cid }) { return .pending(o) }
+        guard let c = commitments.first(where: { $0.id == cid }) else { return .nothing("no commitment \"\(id)\"") }
+        let next: Instant?
+        if let e = state.lastEnded[cid] {
+            next = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
+        } else {
+            next = c.firstDue(firstSeen: state.firstSeen[cid] ?? now)
+        }
+        guard let due = next else { return .nothing("\(cid) has nothing pending and nothing ahead") }
+        if due <= now + earlyWindow.microseconds { return .early(cid, due: due) }
+        return .nothing("\(cid) has nothing pending; the next is due \(TimestampFormat.systemd(due, zone: zone))")
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// A nudge recorded as planned, to be sent to one channel and then marked.
+public struct Delivery: Sendable, Equatable {
+    /// The ledger row.
+    public var row: Int64
+    public var nudge: PlannedNudge
+    public var channel: String
+}
+
+/// How a delivery went.
+public enum DeliveryState: String, Sendable {
+    /// Accepted by the channel.
+    case sent
+    /// Known not delivered (may be retried).
+    case failed
+    /// Nobody knows (timeout, crash in between): never sent again.
+    case unknown
+}
+
+extension Store {
+    /// What the planner needs: first-seen times, pending occurrences and the last ended ones.
+    public func planState() throws -> PlanState {
+        try queue.read { db in
+            var state = PlanState()
+            for row in try Row.fetchAll(db, sql: "SELECT commitment, first_seen FROM seen") {
+                if let id = CommitmentID(row["commitment"]) {
+                    state.firstSeen[id] = Instant(microseconds: row["first_seen"])
+                }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE outcome IS NULL") {
+                if let o = Self.occurrence(row) { state.pending[o.commitment] = o }
+            }
+            let ended = """
+                SELECT * FROM occurrence o WHERE outcome IS NOT NULL AND id = (
+                    SELECT id FROM occurrence WHERE commitment = o.commitment AND outcome IS NOT NULL
+                    ORDER BY due DESC, id DESC LIMIT 1)
+                """
+            for row in try Row.fetchAll(db, sql: ended) {
+                if let o = Self.occurrence(row) { state.lastEnded[o.commitment] = o }
+            }
+            return state
+        }
+    }
+
+    /// Records an effect; for sends and digests, records every (nudge, channel) as planned first and
+    /// returns them to be sent: the ledger makes each one go out at most once.
+    public func apply(_ effect: Planner.Effect, now: Instant, channels: (CommitmentID) -> [String]) throws -> [Delivery]
+    {
+        try queue.write { db in
+            switch effect {
+            case .firstSeen(let id, let at):
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+                    arguments: [id.rawValue, at.microseconds])
+                return []
+            case .start(let id, let due, let since):
+                try db.execute(
+                    sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
+                    arguments: [id.rawValue, due.microseconds, min(since, now).microseconds])
+                return []
+            case .end(let occ, let outcome, let at, let reason):
+                try db.execute(
+                    sql:
+                        "UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ? WHERE id = ? AND outcome IS NULL",
+                    arguments: [outcome.rawValue, at.microseconds, reason, occ])
+                return []
+            case .drop(let n):
+                try Self.handle(db, n)
+                return []
+            case .send(let n):
+                return try Self.plan(db, [n], now: now, channels: channels)
+            case .digest(let items):
+                return try Self.plan(db, items, now: now, channels: channels)
+            }
+        }
+    }
+
+    /// Marks a delivery; the first delivery to one of the commitment's own channels counts as told.
+    public func mark(
+        _ delivery: Delivery, _ state: DeliveryState, error: String? = nil, at: Instant, counts: Bool = true
+    ) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?",
+                arguments: [state.rawValue, error, at.microseconds, delivery.row])
+            if state != .failed && counts {
+                try db.execute(
+                    sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
+                    arguments: [at.microseconds, delivery.nudge.occurrence])
+            }
+        }
+    }
+
+    /// Ledger rows left "planned" by a run that was killed between recording and sending: their fate is
+    /// unknown, so they are marked so and never sent again.
+    @discardableResult
+    public func settleInterrupted() throws -> Int {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE nudge SET state = 'unknown' WHERE state = 'planned'")
+            return db.changesCount
+        }
+    }
+
+    static func plan(_ db: Database, _ nudges: [PlannedNudge], now: Instant, channels: (CommitmentID) -> [String])
+        throws
+        -> [Delivery]
+    {
+        var out: [Delivery] = []
+        for n in nudges {
+            guard
+                let commitment = try String.fetchOne(
+                    db, sql: "SELECT commitment FROM occurrence WHERE id = ? AND outcome IS NULL",
+                    arguments: [n.occurrence]),
+                let id = CommitmentID(commitment)
+            else { continue }
+            try handle(db, n)
+            for channel in channels(id) {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO nudge (occurrence, kind, sequence, channel, state, planned_at, at)
+                        VALUES (?, ?, ?, ?, 'planned', ?, ?)
+                        """,
+                    arguments: [
+                        n.occurrence, n.kind.rawValue, n.sequence, channel, n.at.microseconds, now.microseconds,
+                    ])
+                if db.changesCount == 1 {
+                    out.append(Delivery(row: db.lastInsertedRowID, nudge: n, channel: channel))
+                }
+            }
+        }
+        return out
+    }
+
+    static func handle(_ db: Database, _ n: PlannedNudge) throws {
+        try db.execute(
+            sql: """
+                UPDATE occurrence SET handled = ?, last_nudge_at = ?, follow_ups_used = follow_ups_used + ?
+                WHERE id = ? AND handled <= ?
+                """,
+            arguments: [n.sequence + 1, n.at.microseconds, n.usesFollowUp ? 1 : 0, n.occurrence, n.sequence])
+    }
+
+    static func occurrence(_ row: Row) -> Occurrence? {
+        guard let id = CommitmentID(row["commitment"]) else { return nil }
+        var o = Occurrence(
+            id: row["id"], commitment: id, due: Instant(microseconds: row["due"]),
+            created: Instant(microseconds: row["created"]))
+        o.outcome = (row["outcome"] as String?).flatMap(Outcome.init(rawValue:))
+        o.outcomeAt = (row["outcome_at"] as Int64?).map(Instant.init(microseconds:))
+        o.snoozedUntil = (row["snoozed_until"] as Int64?).map(Instant.init(microseconds:))
+        o.firstDelivered = (row["first_delivered"] as Int64?).map(Instant.init(microseconds:))
+        o.handled = row["handled"]
+        o.lastNudgeAt = (row["last_nudge_at"] as Int64?).map(Instant.init(microseconds:))
+        o.followUpsUsed = row["follow_ups_used"]
+        return o
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// Why the record could not be used.
+public enum StoreError: LocalizedError, Equatable {
+    case newerSchema(String)
+    case cannotOpen(String, String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .newerSchema(let path):
+            return "\(path) was written by a newer nudge; it is left untouched. Upgrade nudge to use it."
+        case .cannotOpen(let path, let why):
+            return "cannot open the record \(path): \(why)"
+        }
+    }
+}
+
+/// The SQLite record of occurrences, nudges and answers (GRDB `DatabaseQueue`, WAL, busy timeout).
+///
+/// The daemon and the command line write it at the same time; every change is one transaction. A
+/// `DatabaseQueue` is used rather than a pool: a pool's concurrent queue wakes an idle daemon.
+public final class Store: Sendable {
+    /// The file.
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating it 0600 in a 0700 directory) and migrates the record at `path`; refuses one
+    /// written by a newer schema without changing it.
+    public init(path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        do {
+            if !dir.isEmpty && !fm.fileExists(atPath: dir) {
+                try fm.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            if !fm.fileExists(atPath: path) {
+                guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw StoreError.cannotOpen(path, String(cString: strerror(errno)))
+                }
+            }
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotOpen(path, "\(error)")
+        }
+        let migrator = Self.migrator
+        let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
+        if superseded { throw StoreError.newerSchema(path) }
+        try migrator.migrate(queue)
+    }
+
+    /// The schema, one migration per version; nothing recorded is ever dropped by one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE seen (
+                        commitment TEXT PRIMARY KEY,
+                        first_seen INTEGER NOT NULL
+                    );
+                    CREATE TABLE added (
+                        id TEXT PRIMARY KEY,
+                        title TEXT NOT NULL,
+                        person TEXT,
+                        due INTEGER NOT NULL,
+                        remind_before INTEGER,
+                        created INTEGER NOT NULL,
+                        removed INTEGER
+                    );
+                    CREATE TABLE occurrence (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        commitment TEXT NOT NULL,
+                        due INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        outcome TEXT CHECK (outcome IN ('kept', 'skipped', 'missed')),
+                        outcome_at INTEGER,
+                        lateness INTEGER,
+                        reason TEXT,
+                        snoozed_until INTEGER,
+                        first_delivered INTEGER,
+                        handled INTEGER NOT NULL DEFAULT 0,
+                        last_nudge_at INTEGER,
+                        follow_ups_used INTEGER NOT NULL DEFAULT 0,
+                        repair_of INTEGER REFERENCES occurrence(id)
+                    );
+                    CREATE INDEX occurrence_commitment ON occurrence(commitment, due);
+                    CREATE UNIQUE INDEX one_pending ON occurrence(commitment) WHERE outcome IS NULL;
+                    CREATE TABLE nudge (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        occurrence INTEGER NOT NULL REFERENCES occurrence(id),
+                        kind TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        channel TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('planned', 'sent', 'failed', 'unknown')),
+                        error TEXT,
+                        planned_at INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        UNIQUE (occurrence, kind, sequence, channel)
+                    );
+                    CREATE TABLE amendment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        occurrence INTEGER NOT NULL REFERENCES occurrence(id),
+                        at INTEGER NOT NULL,
+                        old_outcome TEXT,
+                        old_outcome_at INTEGER,
+                        new_outcome TEXT,
+                        new_outcome_at INTEGER,
+                        note TEXT
+                    );
+                    CREATE TABLE pause (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        commitment TEXT,
+                        since INTEGER NOT NULL,
+                        until INTEGER NOT NULL,
+                        resumed INTEGER
+                    );
+                    """)
+        }
+        return m
+    }
+}

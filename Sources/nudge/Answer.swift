@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import NudgeCore
+
+/// What the answering commands share: find the occurrence, or explain why not (exit 1).
+struct Answering {
+    var config: Config
+    var store: Store
+    var now: Instant
+
+    func target(_ id: String?) throws -> AnswerTarget {
+        AnswerTarget.resolve(
+            id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(), now: now,
+            zone: config.settings.timezone)
+    }
+
+    /// The occurrence to act on: a pending one, or the next one started early. Exits 1 otherwise.
+    func occurrence(_ id: String?) throws -> (Int64, CommitmentID, due: Instant) {
+        switch try target(id) {
+        case .pending(let o):
+            return (o.id, o.commitment, o.due)
+        case .early(let cid, let due):
+            return (try store.startEarly(cid, due: due, now: now), cid, due)
+        case .nothing(let why), .several(let why):
+            throw CLIError(why, code: .nothingMatched)
+        }
+    }
+
+    func title(_ id: CommitmentID) -> String {
+        guard let c = config.commitments.first(where: { $0.id == id }) else { return id.rawValue }
+        return c.isPrivate ? id.rawValue : c.title
+    }
+}
+
+/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be read.
+func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
+    do {
+        return try Moment.resolve(text, now: now, zone: zone, direction: direction)
+    } catch {
+        throw CLIError(error.localizedDescription, code: .dataError)
+    }
+}
+
+extension Nudge {
+    /// `nudge done`: the promise was kept.
+    struct Done: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a promise as kept.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
+        var id: String?
+        @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').")
+        var at: String?
+
+        func run() throws {
+            let config = try loadConfig(options)
+            let now = Instant.now
+            let a = Answering(config: config, store: try openStore(), now: now)
+            let when = try at.map { try moment($0, direction: .past, zone: config.settings.timezone, now: now) } ?? now
+            let (occ, cid, due) = try a.occurrence(id)
+            try a.store.answer(occ, .kept, at: when)
+            // Shown to the second; the record keeps microseconds.
+            // Shown to the minute (to the second under a minute); the record keeps microseconds.
+            let delta = Double(when.microseconds - due.microseconds) / 1_000_000
+            let late =
+                abs(delta) >= 60 ? Span.minutes(Int64((delta / 60).rounded())) : Span.seconds(Int64(delta.rounded()))
+            let c = config.commitments.first { $0.id == cid }
+            let onTime = late <= (c?.onTime ?? Defaults.onTime)
+            let how = late.microseconds <= 0 ? "early by \(Span(microseconds: -late.microseconds))" : "\(late) late"
+            print(
+                "kept \(cid): \(a.title(cid)) (\(late.microseconds == 0 ? "on the dot" : how)\(onTime ? ", on time" : ""))"
+            )
+        }
+    }
+
+    /// `nudge skip`: excused, never counted against you.
+    struct Skip: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Skip a promise this time (excused, not missed).")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
+        var id: String?
+        @Option(help: "Why, for the record.")
+        var reason: String?
+
+        func run() throws {
+            let config = try loadConfig(options)
+            let now = Instant.now
+            let a = Answering(config: config, store: try openStore(), now: now)
+            let (occ, cid, _) = try a.occurrence(id)
+            try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped")
+            print("skipped \(cid): \(a.title(cid))")
+        }
+    }
+
+    /// `nudge snooze`: not now; again later.
+    struct Snooze: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Snooze a promise: no nudge before the given time.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
+        var id: String?
+        @Argument(help: "How long (default 10m), e.g. '30m', '2h'.")
+        var span: String?
+        @Option(help: "Until when instead of a span, e.g. '19:30', 'tomorrow 9:00'.")
+        var until: String?
+
+        func run() throws {
+            let config = try loadConfig(options)
+            let now = Instant.now
+            let zone = config.settings.timezone
+            let a = Answering(config: config, store: try openStore(), now: now)
+            var id = self.id
+            var spanText = span
+            // `nudge snooze 30m` with one thing pending: the argument is the span.
+            if spanText == nil, let only = id, (try? Span(parsing: only)) != nil,
+                !config.commitments.contains(where: { $0.id.rawValue.hasPrefix(only) })
+            {
+                spanText = only
+                id = nil
+            }
+            let target: Instant
+            if let until {
+                target = try moment(until, direction: .future, zone: zone, now: now)
+            } else {
+                do {
+                    let s = try Span(parsing: spanText ?? "10m")
+                    target = now + s.microseconds
+                } catch {
+                    throw CLIError(error.localizedDescription, code: .dataError)
+                }
+            }
+            let (occ, cid, _) = try a.occurrence(id)
+            try a.store.snooze(occ, until: target)
+            print("snoozed \(cid) until \(TimestampFormat.systemd(target, zone: zone))")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import NudgeCore
+
+/// Loads the config or exits 78 with its diagnostics on standard error.
+func loadConfig(_ options: ConfigOptions) throws -> Config {
+    let path = options.path
+    let result = ConfigLoader().load(path: path)
+    for d in result.diagnostics {
+        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    }
+    guard let config = result.config else { throw ExitCode(ExitStatus.config.rawValue) }
+    return config
+}
+
+/// Opens the record, or exits 75 (temporary) / 78 (newer schema) with a message.
+func openStore() throws -> Store {
+    let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
+    do {
+        return try Store(path: path)
+    } catch let error as StoreError {
+        if case .newerSchema = error { throw CLIError(error.localizedDescription, code: .config) }
+        throw CLIError(error.localizedDescription, code: .temporaryFailure)
+    }
+}
+
+extension Nudge {
+    /// `nudge tick`: do everything due now, then exit (for the systemd timer).
+    struct Tick: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Do everything that is due now, record it and exit (for nudge-tick.timer).")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            let config = try loadConfig(options)
+            let store = try openStore()
+            let zone = config.settings.timezone
+            let runner = Runner(config: config, store: store) { delivery, commitment, occurrence in
+                let due = occurrence?.due ?? delivery.nudge.at
+                // Written straight to the descriptor, so the line is out before the nudge is marked sent.
+                FileHandle.standardOutput.write(
+                    Data(
+                        (ConsoleChannel.line(kind: delivery.nudge.kind, commitment: commitment, due: due, zone: zone)
+                            + "\n").utf8))
+                return .sent
+            }
+            do {
+                try runner.run(now: .now)
+            } catch {
+                throw CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
+            }
+        }
+    }
+}

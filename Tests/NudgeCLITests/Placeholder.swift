@@ -1,5 +1,0 @@
-import Testing
-
-struct CLIPlaceholder {
-    @Test func nothingYet() {}
-}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The command line through real time, under faketime: ticks, answers and what they record.
+@Suite(.serialized)
+struct WeekTests {
+    static let config = """
+        [settings]
+        timezone = "Europe/Berlin"
+
+        [[commitment]]
+        id = "call-mom"
+        title = "Call Mom"
+        with = "Mom"
+        when = "Sun 19:00"
+        remind_before = "15m"
+        follow_up = "15m"
+        follow_ups = 2
+        grace = "4h"
+
+        [[commitment]]
+        id = "plants"
+        title = "Water the plants"
+        when = "Sat 10:00"
+        follow_ups = 0
+        grace = "1h"
+        """
+
+    @Test func sundayReminderThenDoneTwentyMinutesLate() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        #expect(try cli.run(["tick"], at: "2026-11-29 18:40:00").out == "")
+        #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "reminder call-mom Call Mom (due 19:00)\n")
+        // Twice in the same second sends nothing twice.
+        #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "")
+        #expect(try cli.run(["tick"], at: "2026-11-29 19:00:00").out == "due call-mom Call Mom (due 19:00)\n")
+        let done = try cli.run(["done", "call"], at: "2026-11-29 19:20:00")
+        #expect(done.status == 0)
+        #expect(done.out == "kept call-mom: Call Mom (20min late, on time)\n")
+        #expect(try cli.run(["tick"], at: "2026-11-29 19:30:00").out == "")
+        let status = try cli.run(["status", "--short"], at: "2026-11-29 19:31:00")
+        #expect(status.out == "next Call Mom 19:00\n" || status.out.hasPrefix("next "))
+    }
+
+    @Test func aMissIsRecordedOnlyAfterANudgeAndTheGrace() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        #expect(try cli.run(["tick"], at: "2026-11-28 10:00:00").out == "due plants Water the plants (due 10:00)\n")
+        #expect(try cli.run(["status", "--short"], at: "2026-11-28 10:59:00").out.hasPrefix("1 due"))
+        _ = try cli.run(["tick"], at: "2026-11-28 11:00:01")
+        #expect(try cli.run(["status", "--short"], at: "2026-11-28 11:01:00").out.hasPrefix("next"))
+        let skip = try cli.run(["skip", "plants"], at: "2026-11-28 11:02:00")
+        // Nothing pending and the next is a week away: nothing changes, exit 1.
+        #expect(skip.status == 1)
+        #expect(skip.err.contains("nothing pending"))
+    }
+
+    @Test func answersNameAUniquePrefixOrTheOnlyPendingOne() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        _ = try cli.run(["tick"], at: "2026-11-28 10:00:00")
+        let snooze = try cli.run(["snooze", "30m"], at: "2026-11-28 10:01:00")
+        #expect(snooze.status == 0)
+        #expect(snooze.out.hasPrefix("snoozed plants until Sat 2026-11-28 10:31:"))
+        #expect(try cli.run(["tick"], at: "2026-11-28 10:20:00").out == "")
+        #expect(
+            try cli.run(["tick"], at: "2026-11-28 10:32:00").out == "follow-up plants Water the plants (due 10:00)\n")
+        let unknown = try cli.run(["done", "zzz"], at: "2026-11-28 10:33:00")
+        #expect(unknown.status == 1)
+        #expect(unknown.err.contains("no commitment \"zzz\""))
+        // Done early: nothing pending for call-mom, but it is due within 24 h.
+        let early = try cli.run(["done", "call-mom"], at: "2026-11-29 18:00:00")
+        #expect(early.status == 0)
+        #expect(early.out.contains("early by 1h"))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import NudgeCore
+
+struct StoreTests {
+    func tempPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "nudge-store-\(UUID().uuidString)/state/nudge.sqlite"
+        ).path
+    }
+
+    @Test func theRecordIsPrivateAndInWALMode() throws {
+        let path = tempPath()
+        let store = try Store(path: path)
+        let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        let dirMode =
+            try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)[
+                .posixPermissions] as? Int
+        #expect(fileMode == 0o600)
+        #expect(dirMode == 0o700)
+        let mode = try store.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func aRecordFromANewerSchemaIsRefusedUntouched() throws {
+        let path = tempPath()
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.newerSchema(path)) { try Store(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func aNudgeIsRecordedBeforeItIsSentAndNeverTwice() throws {
+        let store = try Store(path: tempPath())
+        let id = try #require(CommitmentID("call-mom"))
+        let now = Instant(seconds: 1_800_000_000)
+        _ = try store.apply(.firstSeen(id, at: now), now: now) { _ in [] }
+        _ = try store.apply(.start(id, due: now, since: now), now: now) { _ in [] }
+        let occ = try #require(try store.pending().first)
+        let nudge = PlannedNudge(occurrence: occ.id, kind: .due, sequence: 0, at: now, usesFollowUp: false)
+        let first = try store.apply(.send(nudge), now: now) { _ in ["desktop", "mail"] }
+        #expect(first.map(\.channel) == ["desktop", "mail"])
+        // Killed before marking: the next run settles them as unknown and never sends them again.
+        #expect(try store.settleInterrupted() == 2)
+        #expect(try store.apply(.send(nudge), now: now) { _ in ["desktop", "mail"] }.isEmpty)
+        #expect(try store.pending().first?.handled == 1)
+    }
+
+    @Test func twoWritersAtOnceLoseNothing() throws {
+        let path = tempPath()
+        let a = try Store(path: path)
+        let b = try Store(path: path)
+        let ids = (0..<40).compactMap { CommitmentID("c\($0)") }
+        let now = Instant(seconds: 1_800_000_000)
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            let store = side == 0 ? a : b
+            for (i, id) in ids.enumerated() where i % 2 == side {
+                _ = try? store.apply(.start(id, due: now, since: now), now: now) { _ in [] }
+            }
+        }
+        #expect(try a.pending().count == 40)
+        let answered = try a.pending().prefix(20)
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            for (i, o) in answered.enumerated() where i % 2 == side {
+                _ = try? (side == 0 ? a : b).answer(o.id, .kept, at: now + 60_000_000)
+            }
+        }
+        #expect(try b.pending().count == 20)
+        #expect(try a.history().count == 20)
+        #expect(try a.lateness(answered[answered.startIndex].id) == .minutes(1))
+    }
+}
