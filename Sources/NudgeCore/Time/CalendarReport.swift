@@ -61,9 +61,11 @@ public enum CalendarReport {
         let spec = try CalendarSpec(text, localNames: names)
         var lines: [(String, String)] = []
         let normalized = spec.normalized
-        // The table printer drops trailing blanks of a cell.
+        // The table printer drops the trailing blanks of a cell it pads, that is, one narrower than the
+        // widest value; the widest is printed as it is.
         if normalized != text {
-            lines.append(("Original form", String(text.reversed().drop(while: { $0 == " " }).reversed())))
+            let trimmed = String(text.reversed().drop(while: { $0 == " " }).reversed())
+            lines.append(("Original form", text.count > normalized.count ? text : trimmed))
         }
         lines.append(("Normalized form", normalized))
         var from = base

@@ -46,8 +46,8 @@ public enum Timestamp {
         var isDST = -1
         if let last = words.last, words.count > 1 || !last.contains(where: \.isNumber) {
             // Like systemd: "UTC", else the local zone's abbreviations as glibc holds them after
-            // converting now (any case; they set the daylight flag), else a zone name.
-            let names = zone.names(afterConverting: now.seconds)
+            // tzset() (any case; they set the daylight flag), else a zone name.
+            let names = zone.initialNames
             if last.uppercased() == "UTC" {
                 zone = .utc
                 words.removeLast()

@@ -203,7 +203,20 @@ public final class Zone: Sendable, CustomStringConvertible {
     /// the POSIX rule. systemd reads them to match a trailing abbreviation ("daily CET") and to decide
     /// whether to print "(in UTC)" lines, so the same expression can read differently after others.
     public func names(afterConverting t: Int64) -> ZoneNames {
-        guard tableCount > 0, t >= transitions[0] else { return initialNames }
+        guard tableCount > 0 else { return initialNames }
+        if t < transitions[0] {
+            // Before the table: the first standard type, and the first daylight type around it.
+            var i = 0
+            var daylight: String?
+            while i < types.count && types[i].isDaylightSaving {
+                if daylight == nil { daylight = types[i].abbreviation }
+                i += 1
+            }
+            if i == types.count { i = 0 }
+            if daylight == nil { daylight = types[i...].first(where: \.isDaylightSaving)?.abbreviation }
+            let standard = types[i].abbreviation
+            return ZoneNames(standard: standard, daylight: daylight ?? standard, isUTCLike: initialNames.isUTCLike)
+        }
         if t >= transitions[tableCount - 1], let rule {
             return ZoneNames(
                 standard: rule.standardName, daylight: rule.daylightName ?? rule.standardName,
