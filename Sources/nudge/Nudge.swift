@@ -8,7 +8,10 @@ struct Nudge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nudge",
         abstract: "A reminder and nudge daemon for the promises you make.",
-        subcommands: [Status.self, Tick.self, Done.self, Skip.self, Snooze.self, Check.self, Init.self, Calendar.self]
+        subcommands: [
+            Status.self, Report.self, Tick.self, Done.self, Skip.self, Snooze.self, Check.self, Init.self,
+            Calendar.self,
+        ]
     )
 
     /// Runs the command line, turning `CLIError` into a message and its exit status.

@@ -65,6 +65,17 @@ extension Store {
         }
     }
 
+    /// The signed lateness of every kept occurrence, by occurrence id.
+    public func latenesses() throws -> [Int64: Span] {
+        try queue.read { db in
+            var out: [Int64: Span] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, lateness FROM occurrence WHERE lateness IS NOT NULL") {
+                out[row["id"]] = Span(microseconds: row["lateness"])
+            }
+            return out
+        }
+    }
+
     /// The signed lateness recorded for a kept occurrence.
     public func lateness(_ occurrence: Int64) throws -> Span? {
         try queue.read { db in

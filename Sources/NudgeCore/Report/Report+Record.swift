@@ -1,0 +1,41 @@
+extension Commitment {
+    /// Occurrences per day, for the strength formula: calendar commitments counted over the four weeks
+    /// after `now`, check-ins from their cadence, one-offs 0.
+    public func perDay(now: Instant) -> Double {
+        switch schedule {
+        case .calendar(let specs, let zone):
+            let end = now + Span.days(28).microseconds
+            var count = 0
+            var t = now
+            while count < 10_000, let n = Self.earliest(specs, zone: zone, after: t), n <= end {
+                count += 1
+                t = n
+            }
+            return Double(count) / 28
+        case .every(let span, _, _):
+            return span.microseconds > 0 ? 86_400_000_000 / Double(span.microseconds) : 0
+        case .once:
+            return 0
+        }
+    }
+}
+
+extension ReportBuilder {
+    /// The report of a config's commitments from the record's ended occurrences.
+    public static func build(config: Config, ended: [Occurrence], lateness: [Int64: Span], now: Instant, weeks: Int)
+        -> Report
+    {
+        let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let records = ended.compactMap { o -> OutcomeRecord? in
+            guard let outcome = o.outcome, let at = o.outcomeAt else { return nil }
+            let c = byID[o.commitment]
+            return OutcomeRecord(
+                commitment: o.commitment, title: c?.title ?? o.commitment.rawValue, with: c?.with, due: o.due,
+                outcome: outcome, outcomeAt: at, lateness: lateness[o.id], onTime: c?.onTime ?? Defaults.onTime)
+        }
+        let infos = config.commitments.map {
+            CommitmentInfo(id: $0.id, title: $0.title, with: $0.with, perDay: $0.perDay(now: now))
+        }
+        return build(records: records, commitments: infos, now: now, zone: config.settings.timezone, weeks: weeks)
+    }
+}
