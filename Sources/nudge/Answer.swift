@@ -57,9 +57,30 @@ extension Nudge {
             let now = Instant.now
             let a = Answering(config: config, store: try openStore(), now: now)
             let when = try at.map { try moment($0, direction: .past, zone: config.settings.timezone, now: now) } ?? now
-            let (occ, cid, due) = try a.occurrence(id)
-            try a.store.answer(occ, .kept, at: when)
-            // Shown to the second; the record keeps microseconds.
+            let occ: Int64
+            let cid: CommitmentID
+            let due: Instant
+            switch try a.target(id) {
+            case .pending(let o):
+                (occ, cid, due) = (o.id, o.commitment, o.due)
+                try a.store.answer(occ, .kept, at: when, now: now)
+            case .early(let c, let d):
+                (cid, due) = (c, d)
+                occ = try a.store.startEarly(c, due: d, now: now)
+                try a.store.answer(occ, .kept, at: when, now: now)
+            case .nothing(let why):
+                // A backfill before a recorded miss turns the miss into kept.
+                guard at != nil, let id,
+                    let c = AnswerTarget.matching(id, in: config.commitments.map(\.id)).first,
+                    let miss = try a.store.missAfter(c, at: when)
+                else { throw CLIError(why, code: .nothingMatched) }
+                (occ, cid, due) = (miss.id, c, miss.due)
+                try a.store.amendMissToKept(occ, at: when, now: now)
+                let zone = config.settings.timezone
+                print("the miss recorded \(TimestampFormat.systemd(miss.outcomeAt ?? due, zone: zone)) is now kept")
+            case .several(let why):
+                throw CLIError(why, code: .nothingMatched)
+            }
             // Shown to the minute (to the second under a minute); the record keeps microseconds.
             let delta = Double(when.microseconds - due.microseconds) / 1_000_000
             let late =
@@ -88,7 +109,7 @@ extension Nudge {
             let now = Instant.now
             let a = Answering(config: config, store: try openStore(), now: now)
             let (occ, cid, _) = try a.occurrence(id)
-            try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped")
+            try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped", now: now)
             print("skipped \(cid): \(a.title(cid))")
         }
     }
@@ -133,6 +154,38 @@ extension Nudge {
             let (occ, cid, _) = try a.occurrence(id)
             try a.store.snooze(occ, until: target)
             print("snoozed \(cid) until \(TimestampFormat.systemd(target, zone: zone))")
+        }
+    }
+}
+
+extension Nudge {
+    /// `nudge undo`: take back the last answer of the last 24 hours.
+    struct Undo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take back the last answer given in the last 24 hours.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Only answers about this commitment (id or unique prefix).")
+        var id: String?
+
+        func run() throws {
+            let config = try loadConfig(options)
+            let now = Instant.now
+            let store = try openStore()
+            var cid: CommitmentID?
+            if let id {
+                let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
+                guard matches.count == 1 else {
+                    let why = matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments"
+                    throw CLIError(why, code: .nothingMatched)
+                }
+                cid = matches[0]
+            }
+            let since = now + -AnswerTarget.earlyWindow.microseconds
+            guard let (o, old) = try store.undo(since: since, commitment: cid, now: now) else {
+                throw CLIError("no answer in the last 24 hours to take back", code: .nothingMatched)
+            }
+            print("\(o.commitment): back to \(old?.rawValue ?? "pending")")
         }
     }
 }

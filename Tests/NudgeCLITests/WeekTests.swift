@@ -75,4 +75,24 @@ struct WeekTests {
         #expect(early.status == 0)
         #expect(early.out.contains("early by 1h"))
     }
+
+    @Test func aBackfillBeforeARecordedMissTurnsItIntoKeptAndUndoRevertsIt() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        _ = try cli.run(["tick"], at: "2026-11-28 10:00:00")
+        _ = try cli.run(["tick"], at: "2026-11-28 11:00:01")
+        #expect(try cli.run(["history", "--csv"], at: "2026-11-28 12:00:00").out.contains(",missed,"))
+        // Forgot to tick it off: it was done at 10:20, before the miss was recorded at 11:00.
+        let done = try cli.run(["done", "plants", "--at", "10:20"], at: "2026-11-28 12:00:00")
+        #expect(done.status == 0)
+        #expect(done.out.contains("is now kept"))
+        #expect(done.out.contains("kept plants: Water the plants (20min late, on time)"))
+        let history = try cli.run(["history"], at: "2026-11-28 12:01:00").out
+        #expect(history.contains("plants  kept (+20min)"))
+        let undo = try cli.run(["undo"], at: "2026-11-28 12:02:00")
+        #expect(undo.out == "plants: back to missed\n")
+        #expect(try cli.run(["history", "--json"], at: "2026-11-28 12:03:00").out.contains("\"outcome\" : \"missed\""))
+        #expect(try cli.run(["undo"], at: "2026-11-28 12:04:00").status == 1)
+    }
 }

@@ -329,6 +329,20 @@ struct PlannerTests {
         #expect(sim.ended.map { "\($0.1) \($0.3 ?? "")" } == ["skipped disabled"])
     }
 
+    @Test func aRemovedCommitmentsPendingOccurrenceEndsSkippedAndItsNewDueTimeIsKept() throws {
+        var sim = try Simulation(Self.callMom)
+        _ = sim.run(at: try sim.t("2026-11-29 12:00"))
+        _ = sim.run(at: try sim.t("2026-11-29 19:00"))
+        // An edit changes the follow-up: the pending occurrence keeps its due time and takes it.
+        sim.planner.commitments[0].followUp = .minutes(5)
+        _ = sim.run(at: try sim.t("2026-11-29 19:05"))
+        #expect(sim.log.last == "follow-up#2 11-29 19:05")
+        #expect(sim.state.pending.values.first?.due == (try sim.t("2026-11-29 19:00")))
+        sim.planner.commitments = []
+        _ = sim.run(at: try sim.t("2026-11-29 19:06"))
+        #expect(sim.ended.map { "\($0.1) \($0.3 ?? "")" } == ["skipped removed"])
+    }
+
     @Test func aZoneInWhenIsHonoured() throws {
         var sim = try Simulation(Self.callMom.replacingOccurrences(of: "Sun 19:00", with: "Sun 19:00 America/Chicago"))
         sim.run(from: try sim.t("2026-11-29 12:00"), to: try sim.t("2026-11-30 02:05"))

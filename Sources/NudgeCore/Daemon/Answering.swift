@@ -12,6 +12,11 @@ public enum AnswerTarget: Equatable {
     /// How far ahead an answer may reach ("done early").
     public static let earlyWindow = Span.hours(24)
 
+    /// The ids an argument names: the exact one, else every one it is a prefix of.
+    public static func matching(_ id: String, in ids: [CommitmentID]) -> [CommitmentID] {
+        ids.contains { $0.rawValue == id } ? ids.filter { $0.rawValue == id } : ids.filter { $0.rawValue.hasPrefix(id) }
+    }
+
     /// Resolves an id (exact, else a unique prefix) or, with none, the single pending occurrence.
     public static func resolve(
         _ id: String?, pending: [Occurrence], commitments: [Commitment], state: PlanState, now: Instant, zone: Zone
@@ -26,9 +31,7 @@ public enum AnswerTarget: Equatable {
             }
         }
         let ids = commitments.map(\.id)
-        let matches =
-            ids.contains { $0.rawValue == id }
-            ? ids.filter { $0.rawValue == id } : ids.filter { $0.rawValue.hasPrefix(id) }
+        let matches = matching(id, in: ids)
         guard let cid = matches.first else {
             var hint = ""
             if let near = Suggest.closest(to: id, in: ids.map(\.rawValue)) { hint = "; did you mean \"\(near)\"?" }

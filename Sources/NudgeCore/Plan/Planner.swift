@@ -107,6 +107,11 @@ public struct Planner: Sendable {
             }
             wake(w)
         }
+        // A commitment taken out of the config ends its pending occurrence; its history stays.
+        let known = Set(commitments.map(\.id))
+        for (id, p) in state.pending.sorted(by: { $0.key < $1.key }) where !known.contains(id) {
+            effects.append(.end(occurrence: p.id, .skipped, at: now, reason: "removed"))
+        }
         if !away.isEmpty { effects.append(.digest(away)) }
         return (effects, next)
     }

@@ -11,9 +11,12 @@ extension Store {
     }
 
     /// Ends a pending occurrence as kept or skipped at `at`; kept ones record their signed lateness.
-    /// Returns false when it was no longer pending (answered elsewhere meanwhile).
+    /// The answer is logged (for `nudge undo`). Returns false when it was no longer pending (answered
+    /// elsewhere meanwhile).
     @discardableResult
-    public func answer(_ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String? = nil) throws -> Bool {
+    public func answer(_ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String? = nil, now: Instant? = nil)
+        throws -> Bool
+    {
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -22,7 +25,92 @@ extension Store {
                     WHERE id = ? AND outcome IS NULL
                     """,
                 arguments: [outcome.rawValue, at.microseconds, reason, outcome.rawValue, at.microseconds, occurrence])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            try db.execute(
+                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)",
+                arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, "answer"])
+            return true
+        }
+    }
+
+    /// The last ended occurrence of a commitment, if it was missed after `at`: a `done --at` before the
+    /// miss turns it into kept.
+    public func missAfter(_ commitment: CommitmentID, at: Instant) throws -> Occurrence? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM occurrence WHERE commitment = ? AND outcome IS NOT NULL
+                    ORDER BY due DESC, id DESC LIMIT 1
+                    """, arguments: [commitment.rawValue]
+            ).flatMap(Self.occurrence).flatMap { o in
+                o.outcome == .missed && (o.outcomeAt.map { at < $0 } ?? false) ? o : nil
+            }
+        }
+    }
+
+    /// Turns a recorded miss into kept at `at`, logging both outcomes and times.
+    public func amendMissToKept(_ occurrence: Int64, at: Instant, now: Instant) throws {
+        try queue.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT outcome, outcome_at FROM occurrence WHERE id = ?", arguments: [occurrence])
+            else { return }
+            try db.execute(
+                sql:
+                    "UPDATE occurrence SET outcome = 'kept', outcome_at = ?, lateness = ? - due, reason = NULL WHERE id = ?",
+                arguments: [at.microseconds, at.microseconds, occurrence])
+            try db.execute(
+                sql: """
+                    INSERT INTO amendment (occurrence, at, old_outcome, old_outcome_at, new_outcome, new_outcome_at, note)
+                    VALUES (?, ?, ?, ?, 'kept', ?, 'done --at before the miss')
+                    """,
+                arguments: [
+                    occurrence, now.microseconds, row["outcome"] as String?, row["outcome_at"] as Int64?,
+                    at.microseconds,
+                ])
+        }
+    }
+
+    /// Reverts the last answer given since `since` (for `commitment`, if given): the occurrence goes
+    /// back to what it was. Returns the occurrence and what it was set back to (nil outcome: pending).
+    public func undo(since: Instant, commitment: CommitmentID?, now: Instant) throws -> (Occurrence, Outcome?)? {
+        try queue.write { db in
+            var sql = """
+                SELECT a.id AS aid, a.occurrence, a.old_outcome, a.old_outcome_at FROM amendment a
+                JOIN occurrence o ON o.id = a.occurrence
+                WHERE a.undone IS NULL AND a.at >= ?
+                """
+            var args: [(any DatabaseValueConvertible)?] = [since.microseconds]
+            if let commitment {
+                sql += " AND o.commitment = ?"
+                args.append(commitment.rawValue)
+            }
+            sql += " ORDER BY a.at DESC, a.id DESC LIMIT 1"
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(args)) else { return nil }
+            let occ: Int64 = row["occurrence"]
+            let old = (row["old_outcome"] as String?).flatMap(Outcome.init(rawValue:))
+            if old == nil {
+                // Back to pending, unless another occurrence of it is pending by now.
+                try db.execute(
+                    sql: """
+                        UPDATE occurrence SET outcome = NULL, outcome_at = NULL, lateness = NULL, reason = NULL
+                        WHERE id = ? AND NOT EXISTS (
+                            SELECT 1 FROM occurrence p WHERE p.commitment = occurrence.commitment AND p.outcome IS NULL)
+                        """, arguments: [occ])
+                guard db.changesCount == 1 else { return nil }
+            } else {
+                try db.execute(
+                    sql: "UPDATE occurrence SET outcome = ?, outcome_at = ?, lateness = NULL WHERE id = ?",
+                    arguments: [old?.rawValue, row["old_outcome_at"] as Int64?, occ])
+            }
+            try db.execute(
+                sql: "UPDATE amendment SET undone = ? WHERE id = ?", arguments: [now.microseconds, row["aid"] as Int64])
+            guard
+                let o = try Row.fetchOne(db, sql: "SELECT * FROM occurrence WHERE id = ?", arguments: [occ]).flatMap(
+                    Self.occurrence)
+            else { return nil }
+            return (o, old)
         }
     }
 

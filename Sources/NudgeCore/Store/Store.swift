@@ -118,7 +118,8 @@ public final class Store: Sendable {
                         old_outcome_at INTEGER,
                         new_outcome TEXT,
                         new_outcome_at INTEGER,
-                        note TEXT
+                        note TEXT,
+                        undone INTEGER
                     );
                     CREATE TABLE pause (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
