@@ -53,9 +53,10 @@ extension Nudge {
         var at: String?
 
         func run() throws {
-            let config = try loadConfig(options)
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let now = Instant.now
-            let a = Answering(config: config, store: try openStore(), now: now)
+            let a = Answering(config: config, store: store, now: now)
             let when = try at.map { try moment($0, direction: .past, zone: config.settings.timezone, now: now) } ?? now
             let occ: Int64
             let cid: CommitmentID
@@ -105,9 +106,10 @@ extension Nudge {
         var reason: String?
 
         func run() throws {
-            let config = try loadConfig(options)
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let now = Instant.now
-            let a = Answering(config: config, store: try openStore(), now: now)
+            let a = Answering(config: config, store: store, now: now)
             let (occ, cid, _) = try a.occurrence(id)
             try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped", now: now)
             print("skipped \(cid): \(a.title(cid))")
@@ -127,10 +129,11 @@ extension Nudge {
         var until: String?
 
         func run() throws {
-            let config = try loadConfig(options)
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let now = Instant.now
             let zone = config.settings.timezone
-            let a = Answering(config: config, store: try openStore(), now: now)
+            let a = Answering(config: config, store: store, now: now)
             var id = self.id
             var spanText = span
             // `nudge snooze 30m` with one thing pending: the argument is the span.
@@ -169,9 +172,9 @@ extension Nudge {
         var id: String?
 
         func run() throws {
-            let config = try loadConfig(options)
-            let now = Instant.now
             let store = try openStore()
+            let config = try loadCommitments(options, store: store)
+            let now = Instant.now
             var cid: CommitmentID?
             if let id {
                 let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))

@@ -23,10 +23,10 @@ extension Nudge {
         }
 
         func run() throws {
-            let config = try loadConfig(options)
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let zone = config.settings.timezone
             let now = Instant.now
-            let store = try openStore()
             let from = try since.map { try moment($0, direction: .either, zone: zone, now: now) }
             var ids: Set<CommitmentID>?
             if let id {

@@ -19,8 +19,8 @@ extension Nudge {
         }
 
         func run() throws {
-            let config = try loadConfig(options)
             let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let report = ReportBuilder.build(
                 config: config, ended: try store.history(limit: 1_000_000), lateness: try store.latenesses(), now: .now,
                 weeks: weeks)

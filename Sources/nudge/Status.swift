@@ -12,8 +12,8 @@ extension Nudge {
         @Flag(help: "One line, for status bars.") var short = false
 
         func run() throws {
-            let config = try loadConfig(options)
             let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let summary = StatusSummary(
                 config: config, state: try store.planState(), pending: try store.pending(), now: .now)
             if json {

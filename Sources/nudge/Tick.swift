@@ -13,6 +13,12 @@ func loadConfig(_ options: ConfigOptions) throws -> Config {
     return config
 }
 
+/// The config with the commitments added from the command line.
+func loadCommitments(_ options: ConfigOptions, store: Store) throws -> Config {
+    let config = try loadConfig(options)
+    return config.adding(try store.added(settings: config.settings))
+}
+
 /// Opens the record, or exits 75 (temporary) / 78 (newer schema) with a message.
 func openStore() throws -> Store {
     let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
@@ -33,8 +39,8 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
-            let config = try loadConfig(options)
             let store = try openStore()
+            let config = try loadCommitments(options, store: store)
             let zone = config.settings.timezone
             let runner = Runner(config: config, store: store) { delivery, commitment, occurrence in
                 let due = occurrence?.due ?? delivery.nudge.at

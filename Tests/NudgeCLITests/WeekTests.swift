@@ -95,4 +95,24 @@ struct WeekTests {
         #expect(try cli.run(["history", "--json"], at: "2026-11-28 12:03:00").out.contains("\"outcome\" : \"missed\""))
         #expect(try cli.run(["undo"], at: "2026-11-28 12:04:00").status == 1)
     }
+
+    @Test func aOneOffAddedFromTheShellIsNudgedListedAndRemovable() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        let add = try cli.run(["add", "Call Sam back", "--at", "7pm", "--with", "Sam"], at: "2026-11-25 12:00:00")
+        #expect(add.status == 0)
+        #expect(add.out == "added call-sam-back: Call Sam back, due Wed 2026-11-25 19:00:00 CET\n")
+        #expect(
+            try cli.run(["list"], at: "2026-11-25 12:01:00").out.contains(
+                "call-sam-back  once  Call Sam back (with Sam)  next: 2026-11-25 19:00"))
+        _ = try cli.run(["tick"], at: "2026-11-25 12:02:00")
+        #expect(try cli.run(["tick"], at: "2026-11-25 19:00:00").out == "due call-sam-back Call Sam back (due 19:00)\n")
+        #expect(try cli.run(["done"], at: "2026-11-25 19:05:00").out.hasPrefix("kept call-sam-back"))
+        #expect(
+            try cli.run(["add", "Again", "--at", "in 20m", "--id", "call-sam-back"], at: "2026-11-25 19:06:00").status
+                == 65)
+        #expect(try cli.run(["remove", "call-sam-back"], at: "2026-11-25 19:07:00").status == 0)
+        #expect(try cli.run(["remove", "call-mom"], at: "2026-11-25 19:07:00").status == 1)
+        #expect(try cli.run(["add", "x", "--at", "yesterday 10:00"], at: "2026-11-25 19:08:00").status == 65)
+    }
 }

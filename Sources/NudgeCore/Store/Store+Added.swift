@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// One-off commitments added from the command line (`nudge add`), not removed.
+    public func added(settings: Settings) throws -> [Commitment] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM added WHERE removed IS NULL ORDER BY created, id").compactMap {
+                row in
+                guard let id = CommitmentID(row["id"]) else { return nil }
+                return Commitment(
+                    id: id, title: row["title"], with: row["person"],
+                    schedule: .once(Instant(microseconds: row["due"])),
+                    remindBefore: (row["remind_before"] as Int64?).map(Span.init(microseconds:)),
+                    followUp: Defaults.followUp,
+                    followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
+                    repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true, channels: settings.channels,
+                    note: nil, line: 0)
+            }
+        }
+    }
+
+    /// Records a one-off promise made from the command line.
+    public func add(
+        id: CommitmentID, title: String, with: String?, due: Instant, remindBefore: Span?, now: Instant
+    ) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO added (id, title, person, due, remind_before, created) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds])
+        }
+    }
+
+    /// Removes a command-line commitment; returns false when there is none by that id.
+    public func removeAdded(_ id: CommitmentID, now: Instant) throws -> Bool {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE added SET removed = ? WHERE id = ? AND removed IS NULL",
+                arguments: [now.microseconds, id.rawValue])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Every id ever used by a command-line commitment (ids are never reused).
+    public func addedIDs() throws -> Set<String> {
+        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM added")) }
+    }
+}
+
+extension Config {
+    /// The config with the command line's commitments added (config ids win).
+    public func adding(_ added: [Commitment]) -> Config {
+        var c = self
+        let ids = Set(commitments.map(\.id))
+        c.commitments += added.filter { !ids.contains($0.id) }
+        return c
+    }
+}
