@@ -147,3 +147,42 @@ extension Nudge {
         }
     }
 }
+
+extension Nudge {
+    /// `nudge repair`: make up for a miss.
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make up for a missed promise: adds a one-off make-up linked to the miss.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment that was missed (id or unique prefix).") var id: String
+        @Option(help: "When you will make it right, e.g. 'tomorrow 19:00'.") var at: String
+
+        func run() throws {
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
+            let now = Instant.now
+            let zone = config.settings.timezone
+            let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
+            guard matches.count == 1, let c = config.commitments.first(where: { $0.id == matches[0] }) else {
+                throw CLIError(
+                    matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments",
+                    code: .nothingMatched)
+            }
+            guard let miss = try store.lastMiss(c.id) else {
+                throw CLIError("\(c.id) has no recorded miss to repair", code: .nothingMatched)
+            }
+            let due = try moment(at, direction: .future, zone: zone, now: now)
+            let taken = Set(config.commitments.map(\.id.rawValue)).union(try store.addedIDs())
+            guard let makeUp = Add.freshID(from: "\(c.id.rawValue)-make-up", taken: taken) else {
+                throw CLIError("cannot make an id for the make-up", code: .dataError)
+            }
+            try store.add(
+                id: makeUp, title: "\(c.title) (make-up)", with: c.with, due: due, remindBefore: c.remindBefore,
+                now: now, repairOf: miss.id)
+            print(
+                "added \(makeUp): \(c.title) (make-up), due \(TimestampFormat.systemd(due, zone: zone)); keeping it repairs the miss of \(TimestampFormat.systemd(miss.due, zone: zone))"
+            )
+        }
+    }
+}

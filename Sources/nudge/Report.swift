@@ -22,7 +22,8 @@ extension Nudge {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let report = ReportBuilder.build(
-                config: config, ended: try store.history(limit: 1_000_000), lateness: try store.latenesses(), now: .now,
+                config: config, ended: try store.history(limit: 1_000_000), lateness: try store.latenesses(),
+                repaired: try store.repaired(), now: .now,
                 weeks: weeks)
             if json {
                 print(try report.json(), terminator: "")

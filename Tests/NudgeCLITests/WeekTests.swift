@@ -115,4 +115,24 @@ struct WeekTests {
         #expect(try cli.run(["remove", "call-mom"], at: "2026-11-25 19:07:00").status == 1)
         #expect(try cli.run(["add", "x", "--at", "yesterday 10:00"], at: "2026-11-25 19:08:00").status == 65)
     }
+
+    @Test func aMissWithRepairSendsARepairNudgeAndAKeptMakeUpRepairsIt() throws {
+        let cli = try CLIRunner(
+            config: Self.config.replacingOccurrences(of: "grace = \"4h\"", with: "grace = \"4h\"\nrepair = true"))
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-29 18:00:00")
+        _ = try cli.run(["tick"], at: "2026-11-29 18:45:00")
+        _ = try cli.run(["tick"], at: "2026-11-29 19:00:00")
+        #expect(try cli.run(["tick"], at: "2026-11-29 23:00:01").out == "repair call-mom Call Mom (due 19:00)\n")
+        let repair = try cli.run(["repair", "call", "--at", "tomorrow 19:00"], at: "2026-11-29 23:05:00")
+        #expect(repair.status == 0)
+        #expect(repair.out.hasPrefix("added call-mom-make-up: Call Mom (make-up), due Mon 2026-11-30 19:00:00 CET"))
+        _ = try cli.run(["tick"], at: "2026-11-29 23:06:00")
+        #expect(
+            try cli.run(["tick"], at: "2026-11-30 18:45:00").out
+                == "reminder call-mom-make-up Call Mom (make-up) (due 19:00)\n")
+        #expect(try cli.run(["done", "call-mom-make-up"], at: "2026-11-30 18:50:00").status == 0)
+        let csv = try cli.run(["report", "--csv"], at: "2026-11-30 19:00:00").out
+        #expect(csv.contains("commitment,call-mom,Call Mom,Mom,0,0,1,1,"))
+    }
 }

@@ -75,6 +75,13 @@ public struct Planner: Sendable {
             }
             if let p = pending, let missed = c.missedAt(p, catchUpMiss: settings.catchUp == .miss), missed <= now {
                 effects.append(.end(occurrence: p.id, .missed, at: missed, reason: nil))
+                if c.repair {
+                    // One repair nudge at the moment of the miss.
+                    effects.append(
+                        .send(
+                            PlannedNudge(
+                                occurrence: p.id, kind: .repair, sequence: p.handled, at: missed, usesFollowUp: false)))
+                }
                 continue
             }
             // An occurrence starts when its reminder is due (or at its due time without one).

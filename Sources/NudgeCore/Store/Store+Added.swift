@@ -22,12 +22,43 @@ extension Store {
 
     /// Records a one-off promise made from the command line.
     public func add(
-        id: CommitmentID, title: String, with: String?, due: Instant, remindBefore: Span?, now: Instant
+        id: CommitmentID, title: String, with: String?, due: Instant, remindBefore: Span?, now: Instant,
+        repairOf: Int64? = nil
     ) throws {
         try queue.write { db in
             try db.execute(
-                sql: "INSERT INTO added (id, title, person, due, remind_before, created) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds])
+                sql: """
+                    INSERT INTO added (id, title, person, due, remind_before, created, repair_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds, repairOf,
+                ])
+        }
+    }
+
+    /// Missed occurrences whose make-up (`nudge repair`) was kept.
+    public func repaired() throws -> Set<Int64> {
+        try queue.read { db in
+            Set(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.repair_of FROM added a JOIN occurrence o ON o.commitment = a.id
+                        WHERE a.repair_of IS NOT NULL AND o.outcome = 'kept'
+                        """))
+        }
+    }
+
+    /// The last missed occurrence of a commitment, for `nudge repair`.
+    public func lastMiss(_ commitment: CommitmentID) throws -> Occurrence? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT * FROM occurrence WHERE commitment = ? AND outcome = 'missed' ORDER BY due DESC, id DESC LIMIT 1",
+                arguments: [commitment.rawValue]
+            ).flatMap(Self.occurrence)
         }
     }
 

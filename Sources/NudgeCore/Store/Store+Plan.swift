@@ -111,8 +111,10 @@ extension Store {
         for n in nudges {
             guard
                 let commitment = try String.fetchOne(
-                    db, sql: "SELECT commitment FROM occurrence WHERE id = ? AND outcome IS NULL",
-                    arguments: [n.occurrence]),
+                    db,
+                    sql:
+                        "SELECT commitment FROM occurrence WHERE id = ? AND (outcome IS NULL OR (? = 'repair' AND outcome = 'missed'))",
+                    arguments: [n.occurrence, n.kind.rawValue]),
                 let id = CommitmentID(commitment)
             else { continue }
             try handle(db, n)

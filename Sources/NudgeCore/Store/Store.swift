@@ -78,7 +78,8 @@ public final class Store: Sendable {
                         due INTEGER NOT NULL,
                         remind_before INTEGER,
                         created INTEGER NOT NULL,
-                        removed INTEGER
+                        removed INTEGER,
+                        repair_of INTEGER REFERENCES occurrence(id)
                     );
                     CREATE TABLE occurrence (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
