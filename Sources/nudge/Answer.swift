@@ -192,3 +192,55 @@ extension Nudge {
         }
     }
 }
+
+extension Nudge {
+    /// `nudge pause`: no nudges for a while (a vacation), recorded.
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pause one commitment, or all, until a time: what is pending is skipped, nothing new starts.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment (id or unique prefix); all when omitted.") var id: String?
+        @Option(help: "Until when, e.g. 'mon 9:00', '2026-12-27'.") var until: String
+
+        func run() throws {
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
+            let now = Instant.now
+            let zone = config.settings.timezone
+            let end = try moment(until, direction: .future, zone: zone, now: now)
+            let cid = try id.map { try single($0, config) }
+            try store.pause(cid, since: now, until: end)
+            print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: zone))")
+        }
+    }
+
+    /// `nudge resume`: end a pause early.
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a pause now.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The commitment (id or unique prefix); the pause of everything when omitted.") var id: String?
+
+        func run() throws {
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
+            let cid = try id.map { try single($0, config) }
+            guard try store.resume(cid, now: .now) > 0 else {
+                throw CLIError("\(cid?.rawValue ?? "nothing") is not paused", code: .nothingMatched)
+            }
+            print("resumed \(cid?.rawValue ?? "everything")")
+        }
+    }
+}
+
+/// The one commitment an id or unique prefix names; exits 1 otherwise.
+func single(_ id: String, _ config: Config) throws -> CommitmentID {
+    let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
+    guard matches.count == 1 else {
+        throw CLIError(
+            matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments", code: .nothingMatched
+        )
+    }
+    return matches[0]
+}

@@ -9,7 +9,8 @@ struct Nudge: ParsableCommand {
         commandName: "nudge",
         abstract: "A reminder and nudge daemon for the promises you make.",
         subcommands: [
-            Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Undo.self, Repair.self, Remove.self,
+            Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Undo.self, Repair.self, Pause.self,
+            Resume.self, Remove.self,
             History.self, Report.self, Tick.self, Check.self, Init.self, Calendar.self,
         ]
     )

@@ -135,4 +135,16 @@ struct WeekTests {
         let csv = try cli.run(["report", "--csv"], at: "2026-11-30 19:00:00").out
         #expect(csv.contains("commitment,call-mom,Call Mom,Mom,0,0,1,1,"))
     }
+
+    @Test func pauseAndResumeAreRecorded() throws {
+        let cli = try CLIRunner(config: Self.config)
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        let pause = try cli.run(["pause", "--until", "2026-12-01 09:00"], at: "2026-11-27 12:01:00")
+        #expect(pause.out == "paused everything until Tue 2026-12-01 09:00:00 CET\n")
+        #expect(try cli.run(["tick"], at: "2026-11-28 10:00:00").out == "")
+        #expect(try cli.run(["resume", "plants"], at: "2026-11-28 10:01:00").status == 1)
+        #expect(try cli.run(["resume"], at: "2026-11-29 18:00:00").out == "resumed everything\n")
+        #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "reminder call-mom Call Mom (due 19:00)\n")
+    }
 }

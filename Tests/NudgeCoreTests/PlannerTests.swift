@@ -343,6 +343,19 @@ struct PlannerTests {
         #expect(sim.ended.map { "\($0.1) \($0.3 ?? "")" } == ["skipped removed"])
     }
 
+    @Test func aPauseSkipsWhatIsPendingAndStartsNothingUntilItEnds() throws {
+        var sim = try Simulation(Self.callMom.replacingOccurrences(of: "Sun 19:00", with: "*-*-* 19:00"))
+        _ = sim.run(at: try sim.t("2026-11-27 12:00"))
+        _ = sim.run(at: try sim.t("2026-11-27 19:00"))
+        sim.state.pauses = [
+            PlanState.Pause(commitment: nil, since: try sim.t("2026-11-27 19:05"), end: try sim.t("2026-11-29 20:00"))
+        ]
+        sim.run(from: try sim.t("2026-11-27 19:05"), to: try sim.t("2026-11-30 19:00"))
+        #expect(sim.ended.map { "\($0.1) \($0.3 ?? "")" } == ["skipped paused"])
+        // Nothing on the 28th or the 29th (19:00 fell inside the pause); the 30th comes as usual.
+        #expect(sim.log == ["due#1 11-27 19:00", "reminder#0 11-30 18:45", "due#1 11-30 19:00"])
+    }
+
     @Test func aZoneInWhenIsHonoured() throws {
         var sim = try Simulation(Self.callMom.replacingOccurrences(of: "Sun 19:00", with: "Sun 19:00 America/Chicago"))
         sim.run(from: try sim.t("2026-11-29 12:00"), to: try sim.t("2026-11-30 02:05"))

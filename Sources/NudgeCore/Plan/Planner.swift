@@ -4,6 +4,25 @@ public struct PlanState: Sendable {
     public var firstSeen: [CommitmentID: Instant] = [:]
     public var pending: [CommitmentID: Occurrence] = [:]
     public var lastEnded: [CommitmentID: Occurrence] = [:]
+    /// Pauses (`nudge pause`), past and present.
+    public var pauses: [Pause] = []
+
+    /// A while without nudges: for one commitment, or all (nil).
+    public struct Pause: Sendable, Equatable {
+        public var commitment: CommitmentID?
+        public var since: Instant
+        /// The `--until` time, or when it was resumed, whichever came first.
+        public var end: Instant
+
+        /// Creates a pause.
+        public init(commitment: CommitmentID?, since: Instant, end: Instant) {
+            self.commitment = commitment
+            self.since = since
+            self.end = end
+        }
+
+        func covers(_ id: CommitmentID) -> Bool { commitment == nil || commitment == id }
+    }
 
     /// An empty record.
     public init() {}
@@ -64,14 +83,25 @@ public struct Planner: Sendable {
                 effects.append(.firstSeen(c.id, at: now))
                 continue
             }
+            if let pause = state.pauses.first(where: { $0.covers(c.id) && $0.since <= now && now < $0.end }) {
+                if let p = pending { effects.append(.end(occurrence: p.id, .skipped, at: now, reason: "paused")) }
+                wake(pause.end)
+                continue
+            }
             // The next occurrence: once it is due, it starts and supersedes the pending one.
-            let upcoming: Instant?
+            var upcoming: Instant?
             if let p = pending {
                 upcoming = c.nextDue(afterDue: p.due, ended: nil)
             } else if let e = state.lastEnded[c.id] {
                 upcoming = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
             } else {
                 upcoming = c.firstDue(firstSeen: firstSeen)
+            }
+            // Nothing due during a pause is started afterwards.
+            if let u = upcoming, let floor = state.pauses.filter({ $0.covers(c.id) && $0.end <= now }).map(\.end).max(),
+                u < floor
+            {
+                upcoming = c.firstDue(firstSeen: floor)
             }
             if let p = pending, let missed = c.missedAt(p, catchUpMiss: settings.catchUp == .miss), missed <= now {
                 effects.append(.end(occurrence: p.id, .missed, at: missed, reason: nil))

@@ -114,6 +114,28 @@ extension Store {
         }
     }
 
+    /// Pauses one commitment (or all, nil) from `now` until `until`.
+    public func pause(_ commitment: CommitmentID?, since now: Instant, until: Instant) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO pause (commitment, since, until) VALUES (?, ?, ?)",
+                arguments: [commitment?.rawValue, now.microseconds, until.microseconds])
+        }
+    }
+
+    /// Ends the pauses in force for a commitment (or the global ones, nil); returns how many.
+    public func resume(_ commitment: CommitmentID?, now: Instant) throws -> Int {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE pause SET resumed = ?
+                    WHERE resumed IS NULL AND since <= ? AND until > ? AND commitment IS ?
+                    """,
+                arguments: [now.microseconds, now.microseconds, now.microseconds, commitment?.rawValue])
+            return db.changesCount
+        }
+    }
+
     /// Snoozes a pending occurrence: no nudge before `until`.
     public func snooze(_ occurrence: Int64, until: Instant) throws {
         try queue.write { db in

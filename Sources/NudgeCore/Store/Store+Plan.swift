@@ -40,6 +40,14 @@ extension Store {
             for row in try Row.fetchAll(db, sql: ended) {
                 if let o = Self.occurrence(row) { state.lastEnded[o.commitment] = o }
             }
+            for row in try Row.fetchAll(db, sql: "SELECT commitment, since, until, resumed FROM pause") {
+                let until: Int64 = row["until"]
+                let end = min(until, (row["resumed"] as Int64?) ?? until)
+                state.pauses.append(
+                    PlanState.Pause(
+                        commitment: (row["commitment"] as String?).flatMap(CommitmentID.init),
+                        since: Instant(microseconds: row["since"]), end: Instant(microseconds: end)))
+            }
             return state
         }
     }
