@@ -73,4 +73,20 @@ struct StoreTests {
         #expect(try a.history().count == 20)
         #expect(try a.lateness(answered[answered.startIndex].id) == .minutes(1))
     }
+
+    @Test func aVersionOneRecordOpensWithEverythingKept() throws {
+        let fixture = ConfigLoaderTests.fixtures.appendingPathComponent("store-v1.sqlite")
+        let path = tempPath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+        let store = try Store(path: path)
+        let plants = try #require(CommitmentID("plants"))
+        let state = try store.planState()
+        #expect(state.firstSeen[plants] != nil)
+        #expect(state.pending[plants]?.handled == 1)
+        #expect(state.lastEnded[plants]?.outcome == .kept)
+        #expect(try store.history().count == 1)
+        #expect(try store.latenesses().values.first.map { $0 >= .minutes(20) } == true)
+    }
 }
