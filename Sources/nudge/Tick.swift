@@ -39,6 +39,13 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
+            let lockPath = InstanceLock.path(
+                forStore: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
+            guard let lock = InstanceLock(path: lockPath, exclusive: false) else {
+                let who = InstanceLock.holder(at: lockPath).map { " (pid \($0))" } ?? ""
+                throw CLIError("nudge daemon is running\(who) and does this itself", code: .nothingMatched)
+            }
+            defer { withExtendedLifetime(lock) {} }
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let zone = config.settings.timezone

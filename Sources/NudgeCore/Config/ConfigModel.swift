@@ -139,6 +139,15 @@ public enum Schedule: Sendable {
     /// day (the first such time on or after that moment) in a zone.
     case every(Span, at: TimeOfDay?, zone: Zone)
 
+    /// The zone it is read in (nil for a single moment).
+    public var zone: Zone? {
+        switch self {
+        case .calendar(_, let zone): return zone
+        case .every(_, _, let zone): return zone
+        case .once: return nil
+        }
+    }
+
     /// "when", "once" or "every".
     public var shape: String {
         switch self {

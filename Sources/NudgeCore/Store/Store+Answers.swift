@@ -194,3 +194,10 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// SQLite's `data_version`: changes when another connection (the CLI) commits, not for our own writes.
+    public func dataVersion() throws -> Int64 {
+        try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes to journald, with metadata as journal fields (NUDGE_ID,
+/// NUDGE_OCCURRENCE, NUDGE_EVENT, NUDGE_CHANNEL…: keys are upper-cased and prefixed with NUDGE_).
+public struct JournalLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+
+    /// A handler at `level`.
+    public init(level: Logger.Level = .info) {
+        logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [String: String] = [:]
+        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, b in b }) {
+            fields[Self.field(k)] = "\(v)"
+        }
+        Journal.send(
+            "\(event.message)", priority: Self.priority(event.level), fields: fields, file: event.file,
+            line: event.line,
+            function: event.function)
+    }
+
+    /// "id" → "NUDGE_ID".
+    static func field(_ key: String) -> String {
+        let cleaned = key.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let name = String(cleaned)
+        return name.hasPrefix("NUDGE_") ? name : "NUDGE_" + name
+    }
+
+    static func priority(_ level: Logger.Level) -> Journal.Priority {
+        switch level {
+        case .trace, .debug: return .debug
+        case .info: return .info
+        case .notice: return .notice
+        case .warning: return .warning
+        case .error, .critical: return .error
+        }
+    }
+}
+
+/// Plain lines on standard error: `LEVEL message key=value…`.
+public struct StderrLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+
+    /// A handler at `level`.
+    public init(level: Logger.Level = .info) {
+        logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, b in b })
+        let tail = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        FileHandle.standardError.write(Data("nudge: \(event.level): \(event.message)\(tail)\n".utf8))
+    }
+}

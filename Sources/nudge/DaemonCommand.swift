@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NudgeCore
+
+/// Where log lines go.
+enum LogTarget: String, ExpressibleByArgument, CaseIterable {
+    case auto, journal, stderr
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension Nudge {
+    /// `nudge daemon`: the resident service (systemd Type=notify).
+    struct Daemon: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run in the foreground, nudging on time (for nudge.service).")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Where logs go: auto (the journal when stderr is the journal), journal or stderr.")
+        var logTarget: LogTarget = .auto
+        @Option(help: "The least important level logged (trace, debug, info, notice, warning, error, critical).")
+        var logLevel: Logger.Level = .info
+
+        func run() throws {
+            let useJournal = logTarget == .journal || (logTarget == .auto && Journal.stderrIsJournal())
+            let level = logLevel
+            let logger = Logger(label: "nudge") { _ in
+                useJournal
+                    ? AnyLogHandler(JournalLogHandler(level: level)) : AnyLogHandler(StderrLogHandler(level: level))
+            }
+            let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
+            let lockPath = InstanceLock.path(forStore: storePath)
+            guard let lock = InstanceLock(path: lockPath, exclusive: true) else {
+                let who = InstanceLock.holder(at: lockPath).map { " (pid \($0))" } ?? ""
+                throw CLIError("another nudge is running\(who); only one daemon runs at a time", code: .nothingMatched)
+            }
+            let store = try openStore()
+            let config = try loadCommitments(options, store: store)
+            let path = options.path
+            let zone = config.settings.timezone
+            let daemon = NudgeCore.Daemon(
+                config: config, configPath: path, store: store, logger: logger,
+                loader: { ConfigLoader() },
+                deliver: { delivery, commitment, occurrence, log in
+                    let due = occurrence?.due ?? delivery.nudge.at
+                    let line = ConsoleChannel.line(
+                        kind: delivery.nudge.kind, commitment: commitment, due: due, zone: zone)
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    log.info(
+                        "\(delivery.nudge.kind.rawValue) \(commitment.id)",
+                        metadata: [
+                            "id": "\(commitment.id)", "occurrence": "\(delivery.nudge.occurrence)",
+                            "event": "\(delivery.nudge.kind.rawValue)", "channel": "\(delivery.channel)",
+                        ])
+                    return .sent
+                })
+            withExtendedLifetime(lock) {
+                daemon.run()
+            }
+        }
+    }
+}
+
+/// A type-erased log handler, so the target can be chosen at run time.
+struct AnyLogHandler: LogHandler {
+    var base: any LogHandler
+
+    init(_ base: any LogHandler) { self.base = base }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) { base.log(event: event) }
+}
