@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// `nudge daemon` as a child process, watched through NOTIFY_SOCKET and its output.
+@Suite(.serialized)
+struct DaemonTests {
+    final class Child {
+        let process = Process()
+        let out = Pipe()
+        let err = Pipe()
+        var output = ""
+
+        func readOutput(until text: String, timeout: Double) -> Bool {
+            let end = Date().addingTimeInterval(timeout)
+            let fd = out.fileHandleForReading.fileDescriptor
+            while Date() < end {
+                if output.contains(text) { return true }
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 100) > 0 else { continue }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 { output += String(decoding: buffer[0..<n], as: UTF8.self) }
+            }
+            return output.contains(text)
+        }
+    }
+
+    func start(_ cli: CLIRunner, notify: NotifySocket, watchdog: Bool = true) throws -> Child {
+        let c = Child()
+        c.process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        c.process.arguments = ["daemon", "--log-target", "stderr"]
+        var env = [
+            "TZ": cli.zone, "HOME": cli.dir.path, "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
+            "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path, "NOTIFY_SOCKET": notify.path,
+        ]
+        if watchdog { env["WATCHDOG_USEC"] = "1000000" }
+        c.process.environment = env
+        c.process.standardOutput = c.out
+        c.process.standardError = c.err
+        c.process.standardInput = FileHandle.nullDevice
+        try c.process.run()
+        return c
+    }
+
+    /// A calendar time a few seconds from now, as "HH:MM:SS" in Europe/Berlin.
+    func secondsFromNow(_ s: Int) -> (String, Date) {
+        let date = Date().addingTimeInterval(Double(s))
+        let f = DateFormatter()
+        f.timeZone = TimeZone(identifier: "Europe/Berlin")
+        f.dateFormat = "HH:mm:ss"
+        return (f.string(from: date), date)
+    }
+
+    @Test func speaksTheSystemdProtocolAndNudgesOnTime() throws {
+        let (at, when) = secondsFromNow(3)
+        let cli = try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+
+                [[commitment]]
+                id = "stretch"
+                title = "Stretch"
+                when = "*-*-* \(at)"
+                follow_ups = 0
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify)
+        defer { if child.process.isRunning { child.process.terminate() } }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(notify.wait(for: "WATCHDOG=1", timeout: 3) != nil)
+        let before = notify.messages.last(where: { $0.contains("STATUS=") })
+        #expect(child.readOutput(until: "due stretch Stretch", timeout: 6))
+        // Nudged within a second of its time.
+        #expect(Date().timeIntervalSince(when) < 1.5)
+        #expect(notify.wait(for: "STATUS=1 pending", timeout: 3) != nil)
+        #expect(before?.contains("0 pending") == true)
+        kill(child.process.processIdentifier, SIGHUP)
+        #expect(notify.wait(for: "RELOADING=1", timeout: 3) != nil)
+        child.process.terminate()
+        #expect(notify.wait(for: "STOPPING=1", timeout: 3) != nil)
+        child.process.waitUntilExit()
+        #expect(child.process.terminationReason == .exit)
+        #expect(child.process.terminationStatus == 0)
+    }
+
+    @Test func anAnswerFromTheShellStopsTheNextFollowUp() throws {
+        let (at, _) = secondsFromNow(2)
+        let cli = try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+
+                [[commitment]]
+                id = "stretch"
+                title = "Stretch"
+                when = "*-*-* \(at)"
+                follow_up = "1m"
+                follow_ups = 1
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify, watchdog: false)
+        defer { if child.process.isRunning { child.process.terminate() } }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(child.readOutput(until: "due stretch", timeout: 6))
+        // A second daemon, or a tick, is refused while this one runs.
+        #expect(try cli.run(["tick"]).status == 1)
+        let done = try cli.run(["done", "stretch"])
+        #expect(done.status == 0)
+        // The daemon notices within a second, without polling: STATUS drops to 0 pending.
+        #expect(notify.wait(for: "STATUS=0 pending", timeout: 2) != nil)
+    }
+
+    @Test func aBrokenConfigEditKeepsTheOldPlanAndAFixedOneIsPickedUp() throws {
+        let cli = try CLIRunner(
+            config: """
+                [[commitment]]
+                id = "far"
+                title = "Far away"
+                once = "2030-01-01 10:00"
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify, watchdog: false)
+        defer { if child.process.isRunning { child.process.terminate() } }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        let config = cli.dir.appendingPathComponent("config.toml").path
+        // An editor writes a new file and renames it over the old one.
+        func replace(_ text: String) {
+            let tmp = config + ".new"
+            _ = FileManager.default.createFile(
+                atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            rename(tmp, config)
+        }
+        replace("[[commitment]]\nid = \"far\"\ntitle = \"Far away\"\nonce = \"not a date\"\n")
+        #expect(notify.wait(for: "config error", timeout: 3) != nil)
+        replace("[[commitment]]\nid = \"near\"\ntitle = \"Near\"\nonce = \"2029-01-01 10:00\"\n")
+        #expect(notify.wait(for: "next: Near", timeout: 3) != nil)
+    }
+}
