@@ -124,6 +124,12 @@ struct ConfigLoaderTests {
         ("wrong-type-repair", #"5:10: error: "repair" must be true or false, not a string"#),
         ("wrong-type-title", #"3:9: error: "title" must be a string, not a whole number"#),
         ("wrong-type-when", #"4:8: error: "when" must be a string or an array of strings, not a whole number"#),
+        ("tomlpp-brace-in-array", #"2:1: error: TOML syntax: this line cannot be read"#),
+        ("tomlpp-date-t-colon", #"4:1: error: TOML syntax: this line cannot be read"#),
+        ("tomlpp-header-without-name", #"3:1: error: TOML syntax: this line cannot be read"#),
+        ("tomlpp-unquoted-date-and-hour", #"4:1: error: TOML syntax: this line cannot be read"#),
+        ("nul-escape", #"3:14: error: a string contains \u0000 (a NUL character)"#),
+        ("once-year-too-large", #"4:8: error: "once" = "912030-1-1" is not a date and time"#),
     ]
 
     @Test func thereAreAtLeastFortyBrokenConfigsAndEachHasAnExpectation() throws {

@@ -62,6 +62,22 @@ struct ConfigReader {
             report(at: nil, "the config is not valid UTF-8", hint: "save it as UTF-8 text")
             return nil
         }
+        if let nul = Self.escapedNUL(in: source) {
+            // TOMLKit hands strings over as C strings: a \u0000 escape would silently cut them short.
+            report(
+                at: position(ofScalarOffset: nul), "a string contains \\u0000 (a NUL character)",
+                hint: "remove it; nudge cannot store text with NUL characters")
+            return nil
+        }
+        if let line = ParserGuard.fatalLine(source) {
+            report(
+                at: SourcePosition(
+                    line: line, column: 1, length: max(1, locator.line(line)?.unicodeScalars.count ?? 1)),
+                "TOML syntax: this line cannot be read",
+                hint: "look for a [header] without a name, a value missing after \"=\" or \"[\", or a date "
+                    + "written without quotes (write once = \"2026-12-01 19:00\")")
+            return nil
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: source)
@@ -76,6 +92,28 @@ struct ConfigReader {
             return nil
         }
         return document(root)
+    }
+
+    /// The scalar offset of a `\u0000` or `\U00000000` escape, if the text has one.
+    static func escapedNUL(in text: String) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i + 5 < scalars.count {
+            if scalars[i] == "\\" {
+                if scalars[i + 1] == "u", String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])) == "0000" {
+                    return i
+                }
+                if scalars[i + 1] == "U", i + 9 < scalars.count,
+                    String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 10)])) == "00000000"
+                {
+                    return i
+                }
+                i += 2
+                continue
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The scalar offset of a position in the source, as a line and column.

@@ -33,7 +33,9 @@ public enum Timestamp {
         if words.count == 1, words[0].hasPrefix("@") {
             let number = words[0].dropFirst()
             let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let secs = Int64(parts[0]), secs >= 0 else { throw fail("expected seconds after \"@\"") }
+            guard let secs = Int64(parts[0]), secs >= 0, secs <= 253_402_300_799 else {
+                throw fail("expected seconds after \"@\" up to the year 9999")
+            }
             var micro: Int64 = 0
             if parts.count == 2 {
                 let digits = String(parts[1].prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0)
@@ -86,7 +88,7 @@ public enum Timestamp {
         var timeWord: String? = words.count == 2 ? words[1] : nil
         if words[0].contains("-") {
             let f = words[0].split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
-            guard f.count == 3, let y = f[0], let m = f[1], let d = f[2], (1...12).contains(m),
+            guard f.count == 3, let y = f[0], let m = f[1], let d = f[2], (0...9999).contains(y), (1...12).contains(m),
                 d >= 1, d <= CivilDate.daysInMonth(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m)
             else { throw fail("\"\(words[0])\" is not a date YYYY-MM-DD") }
             date = LocalDateTime(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m, day: d)

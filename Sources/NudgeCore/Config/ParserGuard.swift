@@ -1,0 +1,56 @@
+import CTOML
+import Foundation
+
+/// Runs TOMLKit's parser on a text in a forked child first, because its C++ core (toml++ 3.4.0) aborts
+/// or overflows its stack on some malformed inputs instead of reporting an error. No input may crash
+/// the loader: when the child dies, the text is not parsed in this process.
+enum ParserGuard {
+    /// Whether parsing `text` returns (with or without an error) rather than killing the process.
+    static func survives(_ text: String, timeout: Double = 10) -> Bool {
+        // Everything the child needs is prepared here: after fork it runs only C and C++ code, so no
+        // lock held by another thread of the parent (the Swift runtime's, Dispatch's) can stop it.
+        let bytes = Array(text.utf8CString)
+        let error = UnsafeMutablePointer<CTOMLParseError>.allocate(capacity: 1)
+        defer { error.deallocate() }
+        let devNull = open("/dev/null", O_WRONLY)
+        defer { if devNull >= 0 { close(devNull) } }
+        let pid = bytes.withUnsafeBufferPointer { buffer -> pid_t in
+            let child = fork()
+            if child == 0 {
+                if devNull >= 0 { dup2(devNull, STDERR_FILENO) }
+                if let base = buffer.baseAddress { _ = tableCreateFromString(base, error) }
+                _exit(0)
+            }
+            return child
+        }
+        guard pid > 0 else { return true }  // cannot fork: parse in process as before
+        var status: Int32 = 0
+        let end = Date().addingTimeInterval(timeout)
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 { return true }
+            if Date() > end {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return false
+            }
+            usleep(1000)
+        }
+        // Exited normally with status 0: WIFEXITED and WEXITSTATUS, spelled out for Swift.
+        return status & 0x7f == 0 && (status >> 8) & 0xff == 0
+    }
+
+    /// The first line whose text, up to and including it, kills the parser (a bisection over lines).
+    static func fatalLine(_ text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard !survives(text) else { return nil }
+        var lo = 1
+        var hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if survives(lines[0..<mid].joined(separator: "\n") + "\n") { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
