@@ -163,11 +163,9 @@ extension Nudge {
             let config = try loadCommitments(options, store: store)
             let now = Instant.now
             let zone = config.settings.timezone
-            let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
-            guard matches.count == 1, let c = config.commitments.first(where: { $0.id == matches[0] }) else {
-                throw CLIError(
-                    matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments",
-                    code: .nothingMatched)
+            let cid = try single(id, config)
+            guard let c = config.commitments.first(where: { $0.id == cid }) else {
+                throw CLIError("no commitment \"\(id)\"", code: .nothingMatched)
             }
             guard let miss = try store.lastMiss(c.id) else {
                 throw CLIError("\(c.id) has no recorded miss to repair", code: .nothingMatched)

@@ -175,15 +175,7 @@ extension Nudge {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let now = Instant.now
-            var cid: CommitmentID?
-            if let id {
-                let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
-                guard matches.count == 1 else {
-                    let why = matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments"
-                    throw CLIError(why, code: .nothingMatched)
-                }
-                cid = matches[0]
-            }
+            let cid = try id.map { try single($0, config) }
             let since = now + -AnswerTarget.earlyWindow.microseconds
             guard let (o, old) = try store.undo(since: since, commitment: cid, now: now) else {
                 throw CLIError("no answer in the last 24 hours to take back", code: .nothingMatched)

@@ -17,8 +17,8 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 
-    /// A number in 0 ..< n.
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// A number in 0 ..< n (0 when n is 0).
+    mutating func below(_ n: Int) -> Int { n > 0 ? Int(next() % UInt64(n)) : 0 }
 
     /// A number in the closed range.
     mutating func within(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }

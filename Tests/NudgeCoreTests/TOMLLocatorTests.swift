@@ -430,7 +430,7 @@ struct TOMLLocatorTests {
     }
 
     @Test func neverCrashesOnRandomOrMutatedInput() {
-        var random = LocatorRandom(seed: 0x6E75_6467_6521)
+        var random = SplitMix64(seed: 0x6E75_6467_6521)
         let seeds = [Self.commitments, Self.sample, "a = \"\"\"x\"\"\"\"", "t = { a = [1, { b = 'c' }] }"]
         let pieces = [
             "[", "]", "[[", "]]", "{", "}", "\"", "'", "\"\"\"", "'''", "#", "=", ".", ",", "\\", "\\u12", "\n",
@@ -499,24 +499,4 @@ struct TOMLLocatorTests {
         when = ["Sun 19:00", 'Wed 20:00']
         remind.before = "1h"
         """
-}
-
-/// A small deterministic generator (SplitMix64), so a failing input can be reproduced.
-private struct LocatorRandom {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (0 when `bound` is 0).
-    mutating func below(_ bound: Int) -> Int {
-        bound > 0 ? Int(next() % UInt64(bound)) : 0
-    }
 }
