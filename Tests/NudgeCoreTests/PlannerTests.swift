@@ -356,6 +356,23 @@ struct PlannerTests {
         #expect(sim.log == ["due#1 11-27 19:00", "reminder#0 11-30 18:45", "due#1 11-30 19:00"])
     }
 
+    @Test func catchUpMissRecordsWhatRanPastItsGraceWhileAway() throws {
+        var sim = try Simulation(
+            Self.callMom.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncatch_up = \"miss\"\n"))
+        _ = sim.run(at: try sim.t("2026-11-29 12:00"))
+        // Asleep from 12:01 until the next morning: never told, yet recorded missed at due + grace.
+        _ = sim.run(at: try sim.t("2026-11-30 08:00"))
+        #expect(sim.log.isEmpty)
+        #expect(sim.ended.map { "\($0.1) \(sim.show($0.2))" } == ["missed 11-29 23:00"])
+
+        // With the default catch_up = "nudge", the same night ends in one digest and no miss yet.
+        var nudge = try Simulation(Self.callMom)
+        _ = nudge.run(at: try nudge.t("2026-11-29 12:00"))
+        _ = nudge.run(at: try nudge.t("2026-11-30 08:00"))
+        #expect(nudge.log == ["digest:1 11-30 08:00"])
+        #expect(nudge.ended.isEmpty)
+    }
+
     @Test func aZoneInWhenIsHonoured() throws {
         var sim = try Simulation(Self.callMom.replacingOccurrences(of: "Sun 19:00", with: "Sun 19:00 America/Chicago"))
         sim.run(from: try sim.t("2026-11-29 12:00"), to: try sim.t("2026-11-30 02:05"))
