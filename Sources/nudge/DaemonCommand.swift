@@ -38,23 +38,10 @@ extension Nudge {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let path = options.path
-            let zone = config.settings.timezone
             let daemon = NudgeCore.Daemon(
                 config: config, configPath: path, store: store, logger: logger,
                 loader: { ConfigLoader() },
-                deliver: { delivery, commitment, occurrence, log in
-                    let due = occurrence?.due ?? delivery.nudge.at
-                    let line = ConsoleChannel.line(
-                        kind: delivery.nudge.kind, commitment: commitment, due: due, zone: zone)
-                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                    log.info(
-                        "\(delivery.nudge.kind.rawValue) \(commitment.id)",
-                        metadata: [
-                            "id": "\(commitment.id)", "occurrence": "\(delivery.nudge.occurrence)",
-                            "event": "\(delivery.nudge.kind.rawValue)", "channel": "\(delivery.channel)",
-                        ])
-                    return .sent
-                })
+                send: makeSend(log: logger))
             withExtendedLifetime(lock) {
                 daemon.run()
             }

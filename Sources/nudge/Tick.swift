@@ -48,16 +48,9 @@ extension Nudge {
             defer { withExtendedLifetime(lock) {} }
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
-            let zone = config.settings.timezone
-            let runner = Runner(config: config, store: store) { delivery, commitment, occurrence in
-                let due = occurrence?.due ?? delivery.nudge.at
-                // Written straight to the descriptor, so the line is out before the nudge is marked sent.
-                FileHandle.standardOutput.write(
-                    Data(
-                        (ConsoleChannel.line(kind: delivery.nudge.kind, commitment: commitment, due: due, zone: zone)
-                            + "\n").utf8))
-                return .sent
-            }
+            let runner = Runner(
+                config: config, store: store,
+                router: ChannelRouter(config: config, store: store, send: makeSend(log: nil)))
             do {
                 try runner.run(now: .now)
             } catch {

@@ -8,13 +8,11 @@ import Logging
 /// Everything runs on one serial queue (a global or concurrent queue would wake an idle process every
 /// second on Linux); due events go through the same `Runner` as `nudge tick`.
 public final class Daemon: @unchecked Sendable {
-    /// How a nudge is delivered (the channels issue adds desktop, email and command).
-    public typealias Deliver = (Delivery, Commitment, Occurrence?, Logger) -> DeliveryState
 
     let configPath: String
     let loader: () -> ConfigLoader
     let store: Store
-    let deliver: Deliver
+    let send: ChannelRouter.Send
     let log: Logger
     let notifier = Notifier()
     let queue = DispatchQueue(label: "nudge.daemon")
@@ -30,14 +28,14 @@ public final class Daemon: @unchecked Sendable {
     /// A daemon over a loaded config and an open record.
     public init(
         config: Config, configPath: String, store: Store, logger: Logger, loader: @escaping () -> ConfigLoader,
-        deliver: @escaping Deliver
+        send: @escaping ChannelRouter.Send
     ) {
         self.config = config
         self.configPath = configPath
         self.store = store
         self.log = logger
         self.loader = loader
-        self.deliver = deliver
+        self.send = send
     }
 
     /// Starts everything and never returns; SIGTERM or SIGINT end the process with status 0.
@@ -78,7 +76,8 @@ public final class Daemon: @unchecked Sendable {
         let now = Instant.now
         var next: Instant?
         do {
-            let runner = Runner(config: config, store: store) { [log, deliver] d, c, o in deliver(d, c, o, log) }
+            let runner = Runner(
+                config: config, store: store, router: ChannelRouter(config: config, store: store, send: send))
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {

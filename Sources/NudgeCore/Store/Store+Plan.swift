@@ -167,3 +167,76 @@ extension Store {
         return o
     }
 }
+
+extension Store {
+    /// The waits before the retries of a delivery known to have failed: 30 s, 2 min, 10 min.
+    public static let retryDelays: [Span] = [.seconds(30), .minutes(2), .minutes(10)]
+
+    /// Records a failed delivery; when `retry`, schedules the next attempt (or gives up after the last).
+    public func fail(_ delivery: Delivery, reason: String, retry: Bool, at: Instant) throws {
+        try queue.write { db in
+            let attempts =
+                try Int.fetchOne(db, sql: "SELECT attempts FROM nudge WHERE id = ?", arguments: [delivery.row]) ?? 1
+            let next: Int64? =
+                retry && attempts <= Self.retryDelays.count
+                ? at.microseconds + Self.retryDelays[attempts - 1].microseconds : nil
+            try db.execute(
+                sql: "UPDATE nudge SET state = 'failed', error = ?, at = ?, retry_at = ? WHERE id = ?",
+                arguments: [reason, at.microseconds, next, delivery.row])
+        }
+    }
+
+    /// Failed deliveries whose retry is due, now marked planned again (so a crash leaves them unknown).
+    public func retriesDue(now: Instant) throws -> [Delivery] {
+        try queue.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT n.id, n.occurrence, n.kind, n.sequence, n.channel, n.planned_at FROM nudge n
+                    JOIN occurrence o ON o.id = n.occurrence
+                    WHERE n.state = 'failed' AND n.retry_at IS NOT NULL AND n.retry_at <= ?
+                        AND (o.outcome IS NULL OR n.kind = 'repair')
+                    """, arguments: [now.microseconds])
+            var out: [Delivery] = []
+            for row in rows {
+                guard let kind = NudgeKind(rawValue: row["kind"]) else { continue }
+                try db.execute(
+                    sql: "UPDATE nudge SET state = 'planned', attempts = attempts + 1, retry_at = NULL WHERE id = ?",
+                    arguments: [row["id"] as Int64])
+                let n = PlannedNudge(
+                    occurrence: row["occurrence"], kind: kind, sequence: row["sequence"],
+                    at: Instant(microseconds: row["planned_at"]), usesFollowUp: false)
+                out.append(Delivery(row: row["id"], nudge: n, channel: row["channel"]))
+            }
+            return out
+        }
+    }
+
+    /// The earliest pending retry, for the daemon's timer.
+    public func nextRetry() throws -> Instant? {
+        try queue.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(retry_at) FROM nudge WHERE state = 'failed' AND retry_at IS NOT NULL"
+            ).map(Instant.init(microseconds:))
+        }
+    }
+
+    /// Remembers the Message-ID a delivery was sent with.
+    public func setMessageID(_ delivery: Delivery, _ id: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE nudge SET message_id = ? WHERE id = ?", arguments: [id, delivery.row])
+        }
+    }
+
+    /// The Message-ID of the first mail sent for an occurrence through a channel: what follow-ups thread under.
+    public func threadRoot(occurrence: Int64, channel: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
+                    ORDER BY id LIMIT 1
+                    """, arguments: [occurrence, channel])
+        }
+    }
+}

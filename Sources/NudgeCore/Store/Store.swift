@@ -131,6 +131,16 @@ public final class Store: Sendable {
                     );
                     """)
         }
+        m.registerMigration("v2") { db in
+            // Retries of deliveries known to have failed, and the Message-ID that threads an
+            // occurrence's mails.
+            try db.execute(
+                sql: """
+                    ALTER TABLE nudge ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE nudge ADD COLUMN retry_at INTEGER;
+                    ALTER TABLE nudge ADD COLUMN message_id TEXT;
+                    """)
+        }
         return m
     }
 }

@@ -1,0 +1,52 @@
+/// Sends each recorded delivery through its channel and records how it went (DESIGN.md §5): an
+/// unavailable channel is replaced by `settings.fallback` for that nudge, failures known to be
+/// undelivered are retried (30 s, 2 min, 10 min), an unknown outcome is never resent.
+public struct ChannelRouter {
+    /// Sends one message through one channel.
+    public typealias Send = (NudgeMessage, Channel, Delivery) -> ChannelResult
+
+    public var config: Config
+    public var store: Store
+    /// The real senders by channel kind; the console is always there.
+    public var send: Send
+
+    /// A router over a config and a record.
+    public init(config: Config, store: Store, send: @escaping Send) {
+        self.config = config
+        self.store = store
+        self.send = send
+    }
+
+    /// Delivers and records one (nudge, channel).
+    public func deliver(_ d: Delivery, commitment: Commitment, due: Instant, now: Instant) throws {
+        let message = NudgeMessage(
+            d.nudge, commitment: commitment, due: due, zone: config.settings.timezone, sentAt: now)
+        let channel = config.channels[d.channel] ?? Channel(name: d.channel, kind: .console)
+        switch send(message, channel, d) {
+        case .sent:
+            try store.mark(d, .sent, at: now)
+        case .unknown(let why):
+            // Maybe delivered: it counts as told, and is never sent again.
+            try store.mark(d, .unknown, error: why, at: now)
+        case .failed(let why, let retry):
+            try store.fail(d, reason: why, retry: retry, at: now)
+        case .unavailable(let why):
+            let fallbackName = config.settings.fallback == d.channel ? "console" : config.settings.fallback
+            let fallback = config.channels[fallbackName] ?? Channel(name: "console", kind: .console)
+            let result = send(message, fallback, d)
+            // Reaching only the fallback (often just the journal) does not count as telling the user.
+            try store.fail(
+                d, reason: "unavailable (\(why)); sent to \(fallbackName): \(Self.describe(result))", retry: false,
+                at: now)
+        }
+    }
+
+    static func describe(_ r: ChannelResult) -> String {
+        switch r {
+        case .sent: return "sent"
+        case .failed(let why, _): return "failed: \(why)"
+        case .unknown(let why): return "unknown: \(why)"
+        case .unavailable(let why): return "unavailable: \(why)"
+        }
+    }
+}
