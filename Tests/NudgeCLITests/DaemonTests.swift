@@ -136,4 +136,47 @@ struct DaemonTests {
         replace("[[commitment]]\nid = \"near\"\ntitle = \"Near\"\nonce = \"2029-01-01 10:00\"\n")
         #expect(notify.wait(for: "next: Near", timeout: 3) != nil)
     }
+
+    @Test func killedMidwayAndRestartedItSendsNothingTwiceAndLosesNothing() throws {
+        let cli = try CLIRunner(
+            config: """
+                [[commitment]]
+                id = "tick"
+                title = "Every two seconds"
+                when = "*:*:0/2"
+                follow_ups = 0
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let first = try start(cli, notify: notify, watchdog: false)
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        _ = first.readOutput(until: "\n", timeout: 5)
+        Thread.sleep(forTimeInterval: 3.1)
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        _ = first.readOutput(until: "never", timeout: 0.3)
+        let second = try start(cli, notify: notify, watchdog: false)
+        _ = second.readOutput(until: "never", timeout: 4)
+        second.process.terminate()
+        second.process.waitUntilExit()
+        _ = second.readOutput(until: "never", timeout: 0.3)
+        let printed = (first.output + second.output).split(separator: "\n").count
+        #expect(printed >= 3)
+        // Every line printed is one ledger row sent (or of unknown fate), and no row was sent twice.
+        let db = cli.dir.appendingPathComponent("state/nudge/nudge.sqlite").path
+        let q = Process()
+        q.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        q.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from nudge where state in ('sent','unknown')\").fetchone()[0])",
+            db,
+        ]
+        let out = Pipe()
+        q.standardOutput = out
+        try q.run()
+        let rows = Int(
+            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines))
+        q.waitUntilExit()
+        #expect(rows == printed)
+    }
 }
