@@ -36,6 +36,22 @@ public struct SubprocessResult: Sendable, Equatable {
     }
 }
 
+extension SubprocessResult {
+    /// What a finished run of a channel's program means for the nudge, by sendmail's conventions: exit 0
+    /// sent; 75 (EX_TEMPFAIL) failed, worth retrying; another exit failed for good; a timeout or a death by
+    /// signal unknown, since the program may have delivered before it was stopped.
+    func channelResult(program: String, timeout: Span) -> ChannelResult {
+        let said = outputTail.isEmpty ? "" : ": \(outputTail)"
+        if timedOut { return .unknown("\(program) did not finish within \(timeout) and was killed") }
+        switch exitStatus {
+        case 0: return .sent
+        case 75: return .failed("\(program) failed temporarily (exit 75)\(said)", retry: true)
+        case let status?: return .failed("\(program) failed (exit \(status))\(said)", retry: false)
+        case nil: return .unknown("\(program) ended without a status (\(ending))\(said)")
+        }
+    }
+}
+
 /// Why a program could not be started.
 public enum SubprocessError: LocalizedError, Equatable, Sendable {
     /// No such program: the path does not exist, or the name is in no directory of PATH.
@@ -171,8 +187,7 @@ public enum Subprocess {
                 fds.append(pollfd(fd: parentEnds[2], events: Int16(POLLOUT), revents: 0))
             }
             var wait = idle
-            if reapedAt == nil {
-                let next = killAt.map { killed ? $0 &+ 1_000_000_000 : $0 } ?? deadline
+            if reapedAt == nil, let next = timedOut ? (killed ? nil : killAt) : deadline {
                 wait = min(wait, Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0))
             }
             let ready = poll(&fds, nfds_t(fds.count), wait)

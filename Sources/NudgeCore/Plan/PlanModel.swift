@@ -68,4 +68,13 @@ public struct PlannedNudge: Sendable, Equatable {
     public var at: Instant
     /// Whether it counts as a follow-up (a snoozed nudge does not).
     public var usesFollowUp: Bool
+
+    /// Creates a planned nudge.
+    public init(occurrence: Int64, kind: NudgeKind, sequence: Int, at: Instant, usesFollowUp: Bool) {
+        self.occurrence = occurrence
+        self.kind = kind
+        self.sequence = sequence
+        self.at = at
+        self.usesFollowUp = usesFollowUp
+    }
 }

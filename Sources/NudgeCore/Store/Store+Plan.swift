@@ -7,6 +7,13 @@ public struct Delivery: Sendable, Equatable {
     public var row: Int64
     public var nudge: PlannedNudge
     public var channel: String
+
+    /// Creates a delivery.
+    public init(row: Int64, nudge: PlannedNudge, channel: String) {
+        self.row = row
+        self.nudge = nudge
+        self.channel = channel
+    }
 }
 
 /// How a delivery went.

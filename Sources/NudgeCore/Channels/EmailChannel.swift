@@ -1,0 +1,26 @@
+/// Sends a nudge as an email through a sendmail-compatible program (`sendmail -t -i`, `msmtp -t`).
+///
+/// The program reads the message on stdin and finds the recipients in its To header. What its ending
+/// means follows sendmail's conventions: 0 accepted, 75 (EX_TEMPFAIL) try again later, anything else
+/// a permanent failure. A program that does not end within the timeout may have queued the mail or
+/// not: the result is unknown, and the ledger never sends it again.
+public enum EmailChannel {
+    /// Renders the message and pipes it to the sendmail program.
+    ///
+    /// - Parameters:
+    ///   - messageID: this message's id (``EmailMessage/makeMessageID(for:hostname:)``).
+    ///   - threadRoot: the id of the occurrence's first mail, for follow-ups; nil for the first.
+    public static func send(_ m: NudgeMessage, settings: EmailSettings, messageID: String, threadRoot: String?)
+        -> ChannelResult
+    {
+        let message = EmailMessage.render(m, settings: settings, messageID: messageID, threadRoot: threadRoot)
+        let program = settings.sendmail.first ?? ""
+        let result: SubprocessResult
+        do {
+            result = try Subprocess.run(settings.sendmail, input: Array(message.utf8), timeout: settings.timeout)
+        } catch {
+            return .unavailable(error.errorDescription ?? "cannot run \(program)")
+        }
+        return result.channelResult(program: program, timeout: settings.timeout)
+    }
+}
