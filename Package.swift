@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(
             name: "NudgeCLITests",
             dependencies: ["NudgeCore", "nudge"],
+            exclude: ["notification-server.py"],
             swiftSettings: strict
         ),
     ]

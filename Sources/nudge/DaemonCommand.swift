@@ -41,7 +41,7 @@ extension Nudge {
             let daemon = NudgeCore.Daemon(
                 config: config, configPath: path, store: store, logger: logger,
                 loader: { ConfigLoader() },
-                send: makeSend(log: logger))
+                send: makeSend(log: logger, store: store))
             withExtendedLifetime(lock) {
                 daemon.run()
             }

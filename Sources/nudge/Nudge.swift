@@ -11,7 +11,8 @@ struct Nudge: ParsableCommand {
         subcommands: [
             Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Undo.self, Repair.self, Pause.self,
             Resume.self, Remove.self,
-            History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self, Check.self, Init.self,
+            History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self,
+            Check.self, Init.self,
             Calendar.self,
         ]
     )

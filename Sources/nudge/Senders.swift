@@ -4,19 +4,36 @@ import NudgeCore
 
 /// The channel senders of the command line and the daemon: one function from (message, channel) to
 /// how it went. `log` gets one entry per attempt with the NUDGE_* fields.
-func makeSend(log: Logger?) -> ChannelRouter.Send {
+func makeSend(log: Logger?, store: Store?) -> ChannelRouter.Send {
     { message, channel, delivery in
         let result: ChannelResult
         switch channel.kind {
-        case .console, .desktop:
-            // Until desktop notifications land, the console stands in for them (and counts as told).
+        case .console:
             let line = ConsoleChannel.line(message)
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
             result = .sent
-        case .email:
-            result = .unavailable("email is not available in this build")
-        case .command:
-            result = .unavailable("command hooks are not available in this build")
+        case .desktop(let urgency, let expire):
+            // A follow-up replaces the popup of the nudge before it.
+            let previous = (try? store?.lastMessageID(occurrence: message.occurrence, channel: channel.name)) ?? nil
+            let (r, id) = DesktopChannel.send(
+                message, urgency: message.urgency ?? urgency, expire: expire,
+                replaces: previous.flatMap { UInt32($0) } ?? 0)
+            if let id, delivery.row > 0 { try? store?.setMessageID(delivery, String(id)) }
+            result = r
+        case .email(let to, let from, let sendmail, let timeout):
+            let settings = EmailSettings(
+                to: to, from: from, sendmail: sendmail, timeout: timeout, hostname: ProcessInfo.processInfo.hostName)
+            // Follow-ups of one occurrence thread under its first mail.
+            let root = (try? store?.threadRoot(occurrence: message.occurrence, channel: channel.name)) ?? nil
+            let id = EmailMessage.makeMessageID(for: message, hostname: settings.hostname)
+            result = EmailChannel.send(message, settings: settings, messageID: id, threadRoot: root)
+            if result == .sent || { if case .unknown = result { return true } else { return false } }(),
+                delivery.row > 0
+            {
+                try? store?.setMessageID(delivery, id)
+            }
+        case .command(let argv, let timeout):
+            result = CommandChannel.send(message, argv: argv, timeout: timeout)
         }
         log?.info(
             "\(message.kind.rawValue) \(message.commitment) via \(channel.name): \(describe(result))",
@@ -24,7 +41,6 @@ func makeSend(log: Logger?) -> ChannelRouter.Send {
                 "id": "\(message.commitment)", "occurrence": "\(message.occurrence)",
                 "event": "\(message.kind.rawValue)", "channel": "\(channel.name)",
             ])
-        _ = delivery
         return result
     }
 }

@@ -5,6 +5,8 @@ import Testing
 struct CLIRunner {
     let dir: URL
     var zone = "Europe/Berlin"
+    /// More environment for the runs (a session bus address).
+    var extra: [String: String] = [:]
 
     /// The directory holding the built products (the `nudge` binary sits beside the test bundle).
     static let products: URL = {
@@ -55,7 +57,7 @@ struct CLIRunner {
         p.environment = [
             "TZ": zone, "HOME": dir.path, "NUDGE_CONFIG": dir.appendingPathComponent("config.toml").path,
             "XDG_STATE_HOME": dir.appendingPathComponent("state").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
-        ]
+        ].merging(extra) { _, b in b }
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out

@@ -57,6 +57,7 @@ struct DaemonTests {
             config: """
                 [settings]
                 timezone = "Europe/Berlin"
+                channels = ["console"]
 
                 [[commitment]]
                 id = "stretch"
@@ -90,6 +91,7 @@ struct DaemonTests {
             config: """
                 [settings]
                 timezone = "Europe/Berlin"
+                channels = ["console"]
 
                 [[commitment]]
                 id = "stretch"
@@ -140,6 +142,9 @@ struct DaemonTests {
     @Test func killedMidwayAndRestartedItSendsNothingTwiceAndLosesNothing() throws {
         let cli = try CLIRunner(
             config: """
+                [settings]
+                channels = ["console"]
+
                 [[commitment]]
                 id = "tick"
                 title = "Every two seconds"

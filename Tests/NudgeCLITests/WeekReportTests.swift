@@ -8,6 +8,7 @@ struct WeekReportTests {
     static let config = """
         [settings]
         timezone = "Europe/Berlin"
+        channels = ["console"]
 
         [[commitment]]
         id = "pills"

@@ -7,6 +7,7 @@ struct WeekTests {
     static let config = """
         [settings]
         timezone = "Europe/Berlin"
+        channels = ["console"]
 
         [[commitment]]
         id = "call-mom"

@@ -85,11 +85,12 @@ public enum EmailMessage {
     static func body(_ m: NudgeMessage) -> String {
         let id = m.commitment.rawValue
         let due = dueText(m.due, zone: m.zone)
+        let title = clean(m.fullTitle)  // one line, like every title nudge shows; the note may have several
         var lines: [String] = []
         if m.kind == .repair {
-            lines.append("You missed \"\(m.fullTitle)\" (due \(due)).")
+            lines.append("You missed \"\(title)\" (due \(due)).")
         } else {
-            lines.append(m.fullTitle)
+            lines.append(title)
             lines.append("")
             if let late = m.late {
                 lines.append("Due: \(due), \(late)")
@@ -99,7 +100,7 @@ public enum EmailMessage {
                 lines.append("Due: \(due)")
             }
         }
-        if let with = m.with, !with.isEmpty { lines.append("With: \(with)") }
+        if let with = m.with.map(clean), !with.isEmpty { lines.append("With: \(with)") }
         if let note = m.note, !note.isEmpty {
             lines.append("")
             lines.append(note)
@@ -174,15 +175,24 @@ extension EmailMessage {
         return lines.joined(separator: "\r\n")
     }
 
-    /// Words of an unstructured value (Subject): plain ASCII when it folds, else encoded-words. Text that
-    /// looks like an encoded-word itself is encoded, so a title cannot smuggle in a decoded display.
+    /// Words of an unstructured value (Subject): ASCII words as they are, each run of other words as
+    /// encoded-words (a run, because the space between two encoded-words disappears when decoded). A word
+    /// that looks like an encoded-word itself, or is too long to fold, is encoded too, so a title can
+    /// neither smuggle in a decoded display nor make an overlong line.
     static func unstructured(_ text: String, name: String) -> [String] {
-        let clean = clean(text)
-        let words = clean.split(separator: " ").map(String.init)
-        let plain =
-            clean.unicodeScalars.allSatisfy { $0.isASCII } && !clean.contains("=?")
-            && words.allSatisfy { $0.count <= 78 - name.count - 2 }
-        return plain ? words : encodedWords(clean)
+        var out: [String] = []
+        var run: [String] = []
+        for word in clean(text).split(separator: " ").map(String.init) {
+            if word.unicodeScalars.allSatisfy({ $0.isASCII }), !word.contains("=?"), word.count <= 76 - name.count {
+                if !run.isEmpty { out += encodedWords(run.joined(separator: " ")) }
+                run = []
+                out.append(word)
+            } else {
+                run.append(word)
+            }
+        }
+        if !run.isEmpty { out += encodedWords(run.joined(separator: " ")) }
+        return out
     }
 
     /// A mailbox, "addr" or "Name <addr>": the name as atoms, a quoted string or encoded-words.
@@ -193,7 +203,9 @@ extension EmailMessage {
             name = String(text[..<open])
             address = String(text[text.index(after: open)..<close])
         }
-        address = String(clean(address).unicodeScalars.filter { !" <>,;\"()[]\\".unicodeScalars.contains($0) })
+        // An address is one token: whatever follows a space (only an injection attempt has one) is dropped.
+        let token = clean(address).split(separator: " ").first.map(String.init) ?? ""
+        address = String(token.unicodeScalars.filter { !"<>,;:\"()[]\\".unicodeScalars.contains($0) })
         name = clean(name)
         if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
         guard !name.isEmpty else { return [address] }
@@ -258,11 +270,13 @@ extension EmailMessage {
         return words
     }
 
-    /// A msg-id: the id's safe characters inside angle brackets (a fresh one when nothing is left).
+    /// A msg-id: the first token of `id`, its safe characters inside angle brackets.
     static func msgID(_ id: String, hostname: String) -> String {
         let allowed = Set("!#$%&'*+-/=?^_`{|}~.@[]".unicodeScalars)
-        let kept = String(
-            clean(id).unicodeScalars.filter { $0.isASCII && (isAtext($0, allowed) || allowed.contains($0)) })
+        var token = clean(id)
+        if token.hasPrefix("<"), let close = token.firstIndex(of: ">") { token = String(token[..<close]) }
+        token = token.split(separator: " ").first.map(String.init) ?? ""
+        let kept = String(token.unicodeScalars.filter { $0.isASCII && (isAtext($0, allowed) || allowed.contains($0)) })
         return kept.contains("@") ? "<\(kept)>" : "<nudge.\(kept.isEmpty ? "unknown" : kept)@\(host(hostname))>"
     }
 
@@ -270,8 +284,9 @@ extension EmailMessage {
     static func host(_ name: String) -> String {
         let kept = String(
             name.unicodeScalars.filter {
-                $0.isASCII && (("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-                    || $0 == "-" || $0 == ".")
+                $0.isASCII
+                    && (("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                        || $0 == "-" || $0 == ".")
             })
         return kept.isEmpty ? "localhost" : kept
     }

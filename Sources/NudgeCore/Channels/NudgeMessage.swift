@@ -17,11 +17,14 @@ public struct NudgeMessage: Sendable {
     public var sentAt: Instant
     /// Whether the commitment is private.
     public var isPrivate: Bool
+    /// The commitment's own urgency, which overrides the channel's.
+    public var urgency: Urgency?
 
     /// Creates a message.
     public init(
         commitment: CommitmentID, title: String, fullTitle: String, kind: NudgeKind, due: Instant, zone: Zone,
-        with: String?, note: String?, occurrence: Int64, sequence: Int, sentAt: Instant, isPrivate: Bool
+        with: String?, note: String?, occurrence: Int64, sequence: Int, sentAt: Instant, isPrivate: Bool,
+        urgency: Urgency? = nil
     ) {
         self.commitment = commitment
         self.title = title
@@ -35,6 +38,7 @@ public struct NudgeMessage: Sendable {
         self.sequence = sequence
         self.sentAt = sentAt
         self.isPrivate = isPrivate
+        self.urgency = urgency
     }
 
     /// The message for a nudge of a commitment.
@@ -42,7 +46,7 @@ public struct NudgeMessage: Sendable {
         self.init(
             commitment: c.id, title: c.isPrivate ? Self.privateTitle : c.title, fullTitle: c.title, kind: nudge.kind,
             due: due, zone: zone, with: c.with, note: c.note, occurrence: nudge.occurrence, sequence: nudge.sequence,
-            sentAt: sentAt, isPrivate: c.isPrivate)
+            sentAt: sentAt, isPrivate: c.isPrivate, urgency: c.urgency)
     }
 
     /// What private commitments say in public places.

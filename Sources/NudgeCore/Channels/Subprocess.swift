@@ -165,7 +165,7 @@ public enum Subprocess {
                     // ECHILD: someone else reaped it (SIGCHLD ignored); its status is lost.
                     statusKnown = r == pid
                     reapedAt = monotonicNow()
-                    if timedOut { _ = killpg(pid, SIGKILL) }
+                    if timedOut, pid > 1 { _ = killpg(pid, SIGKILL) }  // what it left behind; the group only
                 }
             }
             let now = monotonicNow()
@@ -281,7 +281,13 @@ public enum Subprocess {
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in cArgv + cEnv { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attributes, cArgv, cEnv)
+        var rc = posix_spawn(&pid, path, &actions, &attributes, cArgv, cEnv)
+        // ETXTBSY: the program was just written, and a process forked meanwhile (by any thread) still holds
+        // a copy of the writer's descriptor until it execs. That passes within moments: try again briefly.
+        for _ in 0..<50 where rc == ETXTBSY {
+            usleep(10_000)
+            rc = posix_spawn(&pid, path, &actions, &attributes, cArgv, cEnv)
+        }
         guard rc == 0 else { throw rc == ENOENT ? .notFound(path) : .launchFailed(path, errno: rc) }
         return pid
     }
@@ -306,6 +312,7 @@ public enum Subprocess {
 
     /// Sends a signal to the program's process group, or to the program alone if the group is gone.
     private static func signalGroup(_ pid: pid_t, _ signal: Int32) {
+        guard pid > 1 else { return }  // 0 and -1 would mean our own group, or everyone
         if killpg(pid, signal) != 0 { _ = kill(pid, signal) }
     }
 

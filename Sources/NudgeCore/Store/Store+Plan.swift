@@ -247,3 +247,17 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The last id recorded for an occurrence through a channel (a desktop notification id to replace).
+    public func lastMessageID(occurrence: Int64, channel: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: [occurrence, channel])
+        }
+    }
+}

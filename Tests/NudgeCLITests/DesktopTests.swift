@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Desktop notifications through a private session bus (dbus-daemon) and a notification server.
+@Suite(.serialized)
+struct DesktopTests {
+    static let server = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("notification-server.py").path
+
+    /// A private bus with the test notification server on it.
+    final class Session {
+        let dir: URL
+        let address: String
+        let daemon = Process()
+        let server = Process()
+        let log: URL
+
+        init(dir: URL) throws {
+            self.dir = dir
+            let socket = dir.appendingPathComponent("bus").path
+            address = "unix:path=\(socket)"
+            log = dir.appendingPathComponent("notifications.jsonl")
+            daemon.executableURL = URL(fileURLWithPath: "/usr/bin/dbus-daemon")
+            daemon.arguments = ["--session", "--address=\(address)", "--nofork", "--nopidfile"]
+            daemon.standardOutput = FileHandle.nullDevice
+            daemon.standardError = FileHandle.nullDevice
+            try daemon.run()
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
+            server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            server.arguments = [DesktopTests.server, log.path]
+            server.environment = ["DBUS_SESSION_BUS_ADDRESS": address]
+            // Neither may hold the test's own output open.
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            server.standardInput = FileHandle.nullDevice
+            daemon.standardInput = FileHandle.nullDevice
+            try server.run()
+            for _ in 0..<100 where !((try? String(contentsOf: log, encoding: .utf8))?.contains("ready") ?? false) {
+                usleep(50_000)
+            }
+        }
+
+        func calls() -> [[String: Any]] {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }.filter { ($0["call"] as? String) != "ready" }
+        }
+
+        func stop() {
+            for p in [server, daemon] where p.processIdentifier > 0 {
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+            }
+        }
+    }
+
+    static func available() -> Bool {
+        let ok =
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/dbus-daemon")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+        if !ok {
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("dbus-daemon or python3 is missing; .ci/run installs dbus python3-dbus python3-gi")
+            } else {
+                print("skipping: dbus-daemon or python3 missing")
+            }
+        }
+        return ok
+    }
+
+    @Test func aNudgeShowsUpAndAFollowUpReplacesIt() throws {
+        guard Self.available(), CLIRunner.faketime() != nil else { return }
+        let cli = try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+
+                [[commitment]]
+                id = "call-mom"
+                title = "Call Mom"
+                when = "Sun 19:00"
+                follow_up = "15m"
+                follow_ups = 1
+                urgency = "critical"
+                note = "Ask how the knee is"
+                """)
+        let session = try Session(dir: cli.dir)
+        defer { session.stop() }
+        var env = cli
+        env.extra = ["DBUS_SESSION_BUS_ADDRESS": session.address]
+        #expect(try env.run(["tick"], at: "2026-11-29 18:00:00").out == "")
+        #expect(try env.run(["tick"], at: "2026-11-29 19:00:00").out == "")
+        #expect(try env.run(["tick"], at: "2026-11-29 19:15:00").out == "")
+        let calls = session.calls()
+        #expect(calls.count == 2, "\(calls)")
+        let first = calls.first ?? [:]
+        #expect(first["app"] as? String == "nudge")
+        #expect(first["summary"] as? String == "Call Mom")
+        #expect((first["body"] as? String)?.contains("Ask how the knee is") == true)
+        #expect((first["body"] as? String)?.contains("answer with: nudge done call-mom") == true)
+        #expect(first["category"] as? String == "x-nudge.reminder")
+        #expect(first["urgency"] as? Int == 2)
+        #expect(first["expire"] as? Int == 0)
+        // The follow-up replaces the first popup.
+        let second = calls.last ?? [:]
+        #expect(second["replaces"] as? Int == first["id"] as? Int)
+        #expect((first["id"] as? Int ?? 0) > 0)
+    }
+
+    @Test func withoutASessionBusTheFallbackTakesTheNudge() throws {
+        guard CLIRunner.faketime() != nil else { return }
+        let cli = try CLIRunner(
+            config: """
+                [[commitment]]
+                id = "plants"
+                title = "Water the plants"
+                when = "Sat 10:00"
+                follow_ups = 0
+                """)
+        let test = try cli.run(["test-channel", "desktop"])
+        #expect(test.status == 69)
+        #expect(test.err.contains("unavailable"))
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        #expect(try cli.run(["tick"], at: "2026-11-28 10:00:00").out == "due plants Water the plants (due 10:00)\n")
+    }
+}
