@@ -32,6 +32,18 @@ struct Answering {
     }
 }
 
+/// Closes the desktop notifications still open for an occurrence (an answer given elsewhere).
+func closePopups(_ occurrence: Int64, config: Config, store: Store) {
+    let desktops = config.channels.values.filter { if case .desktop = $0.kind { return true } else { return false } }
+    guard !desktops.isEmpty, let bus = try? NotificationBus() else { return }
+    for channel in desktops {
+        if let id = (try? store.lastMessageID(occurrence: occurrence, channel: channel.name)) ?? nil, let n = UInt32(id)
+        {
+            try? bus.close(n)
+        }
+    }
+}
+
 /// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be read.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
     do {
@@ -82,6 +94,7 @@ extension Nudge {
             case .several(let why):
                 throw CLIError(why, code: .nothingMatched)
             }
+            closePopups(occ, config: config, store: a.store)
             // Shown to the minute (to the second under a minute); the record keeps microseconds.
             let delta = Double(when.microseconds - due.microseconds) / 1_000_000
             let late =
@@ -112,6 +125,7 @@ extension Nudge {
             let a = Answering(config: config, store: store, now: now)
             let (occ, cid, _) = try a.occurrence(id)
             try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped", now: now)
+            closePopups(occ, config: config, store: a.store)
             print("skipped \(cid): \(a.title(cid))")
         }
     }

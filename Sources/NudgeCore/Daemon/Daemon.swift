@@ -133,6 +133,13 @@ public final class Daemon: @unchecked Sendable {
             for d in result.diagnostics { log.error("\(d.description)", metadata: ["event": "config"]) }
             let first = result.diagnostics.first?.headline ?? "unreadable"
             lastStatus = "config error, still running the previous one: \(first)"
+            // One notice on the desktop, when there is one.
+            if let bus = try? NotificationBus() {
+                _ = try? bus.notify(
+                    summary: "nudge: the config has errors",
+                    body: first + "\nStill using the previous config; run: nudge check",
+                    replaces: 0, actions: [], urgency: 1, category: "x-nudge.config", expire: 0)
+            }
         }
         notifier.send(["READY=1", "STATUS=" + lastStatus])
     }
