@@ -184,4 +184,31 @@ struct DaemonTests {
         q.waitUntilExit()
         #expect(rows == printed)
     }
+
+    @Test func aSnoozeFromTheShellShortensTheSleep() throws {
+        let (at, _) = secondsFromNow(2)
+        let cli = try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+                channels = ["console"]
+
+                [[commitment]]
+                id = "stretch"
+                title = "Stretch"
+                when = "*-*-* \(at)"
+                follow_up = "1h"
+                follow_ups = 1
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify, watchdog: false)
+        defer { if child.process.isRunning { child.process.terminate() } }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(child.readOutput(until: "due stretch", timeout: 6))
+        // The next follow-up is an hour away; a snooze of 2 s brings the next nudge forward.
+        #expect(try cli.run(["snooze", "stretch", "2s"]).status == 0)
+        let snoozed = Date()
+        #expect(child.readOutput(until: "follow-up stretch", timeout: 5))
+        #expect(Date().timeIntervalSince(snoozed) < 4)
+    }
 }
