@@ -130,6 +130,7 @@ struct ConfigLoaderTests {
         ("tomlpp-unquoted-date-and-hour", #"4:1: error: TOML syntax: this line cannot be read"#),
         ("nul-escape", #"3:14: error: a string contains \u0000 (a NUL character)"#),
         ("once-year-too-large", #"4:8: error: "once" = "912030-1-1" is not a date and time"#),
+        ("latin1-byte", #"3:13: error: the config is not valid UTF-8 (a byte that is not text)"#),
     ]
 
     @Test func thereAreAtLeastFortyBrokenConfigsAndEachHasAnExpectation() throws {

@@ -18,6 +18,28 @@ struct ConfigReader {
         self.path = path
         source = String(decoding: data, as: UTF8.self)
         locator = TOMLLocator(source: source)
+        invalidUTF8At = Self.firstInvalidUTF8(data).map { offset in
+            // The text before the bad byte is valid: count its lines and scalars to place the caret.
+            let before = String(decoding: data.prefix(offset), as: UTF8.self)
+            let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
+            return SourcePosition(line: lines.count, column: (lines.last?.unicodeScalars.count ?? 0) + 1, length: 1)
+        }
+    }
+
+    /// Where the first byte that is not valid UTF-8 is, if any.
+    let invalidUTF8At: SourcePosition?
+
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let n = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            guard n > 0, i + n <= bytes.count else { return i }
+            if n > 1, String(validating: bytes[i..<(i + n)], as: UTF8.self) == nil { return i }
+            i += n
+        }
+        return nil
     }
 
     // MARK: reporting
@@ -58,8 +80,10 @@ struct ConfigReader {
             report(at: position(ofScalarOffset: offset), "the config contains a NUL byte", hint: "is this a text file?")
             return nil
         }
-        if source.utf8.count != Data(source.utf8).count || String(validating: source.utf8, as: UTF8.self) == nil {
-            report(at: nil, "the config is not valid UTF-8", hint: "save it as UTF-8 text")
+        if let bad = invalidUTF8At {
+            report(
+                at: bad, "the config is not valid UTF-8 (a byte that is not text)",
+                hint: "save it as UTF-8 text; this byte may be Latin-1 (e.g. é written by an old editor)")
             return nil
         }
         if let nul = Self.escapedNUL(in: source) {

@@ -14,6 +14,9 @@ enum ParserGuard {
         defer { error.deallocate() }
         let devNull = open("/dev/null", O_WRONLY)
         defer { if devNull >= 0 { close(devNull) } }
+        // An inherited "ignore SIGCHLD" would make the child's status unreadable.
+        let previous = signal(SIGCHLD, SIG_DFL)
+        defer { signal(SIGCHLD, previous) }
         let pid = bytes.withUnsafeBufferPointer { buffer -> pid_t in
             let child = fork()
             if child == 0 {
@@ -29,7 +32,7 @@ enum ParserGuard {
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
-            if r < 0 { return true }
+            if r < 0 { return false }
             if Date() > end {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
