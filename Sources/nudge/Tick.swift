@@ -50,7 +50,9 @@ extension Nudge {
             let config = try loadCommitments(options, store: store)
             let runner = Runner(
                 config: config, store: store,
-                router: ChannelRouter(config: config, store: store, send: makeSend(log: nil, store: store)))
+                router: ChannelRouter(
+                    config: config, store: store, fallbackCounts: !Journal.isJournal(STDOUT_FILENO),
+                    send: makeSend(log: nil, store: store)))
             do {
                 try runner.run(now: .now)
             } catch {

@@ -148,4 +148,23 @@ struct WeekTests {
         #expect(try cli.run(["resume"], at: "2026-11-29 18:00:00").out == "resumed everything\n")
         #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "reminder call-mom Call Mom (due 19:00)\n")
     }
+
+    @Test func theExampleConfigOnAMachineWithoutADesktopSession() throws {
+        let example = try String(
+            contentsOf: UnitTests.repo.appendingPathComponent("Config/nudge.example.toml"), encoding: .utf8)
+        let cli = try CLIRunner(config: example.replacingOccurrences(of: "# timezone = ", with: "timezone = "))
+        guard CLIRunner.faketime() != nil else { return }
+        _ = try cli.run(["tick"], at: "2026-11-29 18:00:00")
+        // No session bus: the desktop channel falls back to the console, which a person reads here.
+        #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "reminder call-mom Call Mom (due 19:00)\n")
+        #expect(try cli.run(["done", "call"], at: "2026-11-29 19:20:00").out.contains("20min late"))
+        #expect(
+            try cli.run(["report", "--csv"], at: "2026-11-29 19:30:00").out.contains(
+                "commitment,call-mom,Call Mom,Mom,1,0,0,0,"))
+        _ = try cli.run(["tick"], at: "2026-12-06 18:45:00")
+        _ = try cli.run(["tick"], at: "2026-12-06 19:00:00")
+        #expect(try cli.run(["history", "--csv"], at: "2026-12-06 22:59:00").out.contains(",missed,") == false)
+        _ = try cli.run(["tick"], at: "2026-12-06 23:00:01")
+        #expect(try cli.run(["history", "--csv"], at: "2026-12-06 23:01:00").out.contains(",missed,"))
+    }
 }

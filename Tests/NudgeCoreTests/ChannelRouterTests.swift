@@ -60,6 +60,18 @@ struct ChannelRouterTests {
         #expect(try store.history().isEmpty)
     }
 
+    @Test func aFallbackThatReachesAPersonCountsAsTold() throws {
+        let (config, store, rec) = try setUp()
+        rec.results["desktop"] = [.unavailable("no session bus")]
+        rec.results["mail"] = [.unavailable("no sendmail")]
+        let router = ChannelRouter(config: config, store: store, fallbackCounts: true, send: rec.send)
+        let runner = Runner(config: config, store: store, router: router)
+        try runner.run(now: try t("2026-11-29 12:00"))
+        try runner.run(now: try t("2026-11-29 19:00"))
+        try runner.run(now: try t("2026-11-29 23:00:01"))
+        #expect(try store.history().first?.outcome == .missed)
+    }
+
     @Test func aKnownFailureIsRetriedAfterThirtySecondsTwoAndTenMinutesThenGivenUp() throws {
         let (config, store, rec) = try setUp()
         rec.results["mail"] = Array(repeating: .failed("exit 75", retry: true), count: 4)

@@ -9,11 +9,15 @@ public struct ChannelRouter {
     public var store: Store
     /// The real senders by channel kind; the console is always there.
     public var send: Send
+    /// Whether a nudge that reached only the fallback counts as telling the user: yes when the fallback
+    /// writes to a terminal or a file someone reads, no when it only reaches the journal.
+    public var fallbackCounts: Bool
 
     /// A router over a config and a record.
-    public init(config: Config, store: Store, send: @escaping Send) {
+    public init(config: Config, store: Store, fallbackCounts: Bool = false, send: @escaping Send) {
         self.config = config
         self.store = store
+        self.fallbackCounts = fallbackCounts
         self.send = send
     }
 
@@ -34,10 +38,13 @@ public struct ChannelRouter {
             let fallbackName = config.settings.fallback == d.channel ? "console" : config.settings.fallback
             let fallback = config.channels[fallbackName] ?? Channel(name: "console", kind: .console)
             let result = send(message, fallback, d)
-            // Reaching only the fallback (often just the journal) does not count as telling the user.
-            try store.fail(
-                d, reason: "unavailable (\(why)); sent to \(fallbackName): \(Self.describe(result))", retry: false,
-                at: now)
+            let note = "unavailable (\(why)); sent to \(fallbackName): \(Self.describe(result))"
+            if result == .sent && fallbackCounts {
+                try store.mark(d, .sent, error: note, at: now)
+            } else {
+                // Reaching only the fallback in the journal does not count as telling the user.
+                try store.fail(d, reason: note, retry: false, at: now)
+            }
         }
     }
 

@@ -13,6 +13,8 @@ public final class Daemon: @unchecked Sendable {
     let loader: () -> ConfigLoader
     let store: Store
     let send: ChannelRouter.Send
+    /// Whether the fallback (the console) reaches a person rather than only the journal.
+    let fallbackCounts = !Journal.isJournal(STDOUT_FILENO)
     let log: Logger
     let notifier = Notifier()
     let queue = DispatchQueue(label: "nudge.daemon")
@@ -77,7 +79,8 @@ public final class Daemon: @unchecked Sendable {
         var next: Instant?
         do {
             let runner = Runner(
-                config: config, store: store, router: ChannelRouter(config: config, store: store, send: send))
+                config: config, store: store,
+                router: ChannelRouter(config: config, store: store, fallbackCounts: fallbackCounts, send: send))
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {

@@ -39,11 +39,18 @@ public enum Journal {
 
     /// Whether standard error is connected to the journal (`JOURNAL_STREAM` names its device and inode).
     public static func stderrIsJournal(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        isJournal(STDERR_FILENO, environment: environment)
+    }
+
+    /// Whether a descriptor is connected to the journal.
+    public static func isJournal(_ fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Bool
+    {
         guard let stream = environment["JOURNAL_STREAM"] else { return false }
         let parts = stream.split(separator: ":")
         guard parts.count == 2, let dev = UInt64(parts[0]), let ino = UInt64(parts[1]) else { return false }
         var st = stat()
-        guard fstat(STDERR_FILENO, &st) == 0 else { return false }
+        guard fstat(fd, &st) == 0 else { return false }
         return UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino
     }
 }
