@@ -127,10 +127,12 @@ public struct CalendarSpec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Two expressions are equal when they normalize alike (and name the same local flag).
     public static func == (a: CalendarSpec, b: CalendarSpec) -> Bool {
         a.normalized == b.normalized && a.dst == b.dst
     }
 
+    /// Hashes the normalized form.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(normalized)
     }

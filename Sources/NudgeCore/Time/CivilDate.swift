@@ -54,13 +54,17 @@ public enum CivilDate {
 
 /// A wall-clock reading in some zone: the fields of a `struct tm`, without the zone.
 public struct LocalDateTime: Hashable, Sendable, CustomStringConvertible {
+    /// The full year (2026, not 126).
     public var year: Int64
     /// 1–12.
     public var month: Int64
     /// 1–31.
     public var day: Int64
+    /// 0–23 (more carries over in `epochSeconds`).
     public var hour: Int64
+    /// 0–59.
     public var minute: Int64
+    /// 0–59.
     public var second: Int64
     /// 0 ..< 1_000_000.
     public var microsecond: Int64
@@ -101,6 +105,7 @@ public struct LocalDateTime: Hashable, Sendable, CustomStringConvertible {
     /// Day of the week: 0 = Sunday … 6 = Saturday.
     public var weekday: Int64 { CivilDate.weekday(days: epochSeconds.floorDiv(86_400)) }
 
+    /// `2026-11-29 19:00:00`.
     public var description: String {
         func two(_ v: Int64) -> String { v < 10 && v >= 0 ? "0\(v)" : "\(v)" }
         return "\(year)-\(two(month))-\(two(day)) \(two(hour)):\(two(minute)):\(two(second))"

@@ -35,11 +35,13 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The current time from the system clock.
     public static var now: Instant { Instant(Date()) }
 
+    /// Whether the first instant is earlier.
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.microseconds < rhs.microseconds }
 
     /// Adds a span.
     public static func + (lhs: Instant, rhs: Int64) -> Instant { Instant(microseconds: lhs.microseconds + rhs) }
 
+    /// `@SECONDS.MICROSECONDS`, as systemd writes timestamps.
     public var description: String { "@\(seconds).\(String(format: "%06lld", subsecondMicroseconds))" }
 }
 

@@ -4,8 +4,11 @@ import Foundation
 public enum Timestamp {
     /// Why a timestamp could not be read.
     public struct ParseError: LocalizedError, Equatable, Sendable {
+        /// The text as given.
         public var text: String
+        /// What is wrong with it.
         public var reason: String
+        /// The message, with examples of what is understood.
         public var errorDescription: String? {
             "invalid timestamp \"\(text)\": \(reason); write e.g. \"2026-03-27 12:00:00 UTC\", "
                 + "\"2026-03-27 14:00\", \"@1774612800\" or \"now\""
@@ -21,7 +24,9 @@ public enum Timestamp {
     /// A parsed timestamp, and whether it was read on the local clock (which leaves glibc's zone
     /// names as they are after converting it, as systemd-analyze's own parsing does).
     public struct Parsed: Sendable {
+        /// The moment named.
         public var instant: Instant
+        /// Whether it was read on the local clock (not UTC, not `@SECONDS`).
         public var isLocal: Bool
     }
 

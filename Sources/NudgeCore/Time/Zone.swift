@@ -5,6 +5,7 @@ public enum ZoneError: LocalizedError, Equatable {
     case unknown(String)
     case unreadable(String, String)
 
+    /// The message, with what to write instead.
     public var errorDescription: String? {
         switch self {
         case .unknown(let name):
@@ -70,6 +71,7 @@ public final class Zone: Sendable, CustomStringConvertible {
 
     private static let cache = ZoneCache()
 
+    /// The zone's name.
     public var description: String { name }
 
     /// Loads a zone by IANA name from /usr/share/zoneinfo, caching it for the life of the process.
