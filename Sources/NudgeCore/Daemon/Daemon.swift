@@ -23,6 +23,7 @@ public final class Daemon: @unchecked Sendable {
     var watchdog: DispatchSourceTimer?
     var signals: [DispatchSourceSignal] = []
     var watches: [DirectoryWatch] = []
+    var clockWatch: ClockWatch?
     var dataVersion: Int64 = 0
     var reloadPending = false
     var lastStatus = ""
@@ -57,6 +58,7 @@ public final class Daemon: @unchecked Sendable {
             signals.append(s)
         }
         watchFiles()
+        watchClock()
         dataVersion = (try? store.dataVersion()) ?? 0
         cycle()
         notifier.ready(status: lastStatus)
@@ -195,6 +197,14 @@ public final class Daemon: @unchecked Sendable {
             })
         {
             watches.append(w)
+        }
+    }
+
+    /// Replans at once when the wall clock is set (forwards or backwards).
+    func watchClock() {
+        clockWatch = ClockWatch(queue: queue) { [unowned self] in
+            self.log.notice("the system clock was set; planning again", metadata: ["event": "clock"])
+            self.cycle()
         }
     }
 
