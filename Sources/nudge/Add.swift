@@ -114,14 +114,11 @@ extension Nudge {
             let now = Instant.now
             let state = try store.planState()
             let entries = config.commitments.map { c -> Entry in
-                var next: Instant?
-                if let p = state.pending[c.id] {
-                    next = p.due
-                } else if let e = state.lastEnded[c.id] {
-                    next = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
-                } else {
-                    next = c.firstDue(firstSeen: state.firstSeen[c.id] ?? now)
-                }
+                // A pending occurrence shows its own due time; otherwise the one to come.
+                let next =
+                    state.pending[c.id]?.due
+                    ?? c.upcomingDue(
+                        pending: nil, lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
                 return Entry(
                     id: c.id.rawValue, title: c.isPrivate ? "A promise" : c.title, with: c.with,
                     shape: c.schedule.shape,

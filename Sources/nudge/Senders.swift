@@ -27,9 +27,7 @@ func makeSend(log: Logger?, store: Store?) -> ChannelRouter.Send {
             let root = (try? store?.threadRoot(occurrence: message.occurrence, channel: channel.name)) ?? nil
             let id = EmailMessage.makeMessageID(for: message, hostname: settings.hostname)
             result = EmailChannel.send(message, settings: settings, messageID: id, threadRoot: root)
-            if result == .sent || { if case .unknown = result { return true } else { return false } }(),
-                delivery.row > 0
-            {
+            if result.mayHaveArrived, delivery.row > 0 {
                 try? store?.setMessageID(delivery, id)
             }
         case .command(let argv, let timeout):

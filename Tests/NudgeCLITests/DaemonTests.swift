@@ -51,6 +51,24 @@ struct DaemonTests {
         return (f.string(from: date), date)
     }
 
+    /// A config whose one commitment, "stretch", is due two seconds from now, with one follow-up.
+    func stretchDueSoon(followUp: String) throws -> CLIRunner {
+        let (at, _) = secondsFromNow(2)
+        return try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+                channels = ["console"]
+
+                [[commitment]]
+                id = "stretch"
+                title = "Stretch"
+                when = "*-*-* \(at)"
+                follow_up = "\(followUp)"
+                follow_ups = 1
+                """)
+    }
+
     @Test func speaksTheSystemdProtocolAndNudgesOnTime() throws {
         let (at, when) = secondsFromNow(3)
         let cli = try CLIRunner(
@@ -86,20 +104,7 @@ struct DaemonTests {
     }
 
     @Test func anAnswerFromTheShellStopsTheNextFollowUp() throws {
-        let (at, _) = secondsFromNow(2)
-        let cli = try CLIRunner(
-            config: """
-                [settings]
-                timezone = "Europe/Berlin"
-                channels = ["console"]
-
-                [[commitment]]
-                id = "stretch"
-                title = "Stretch"
-                when = "*-*-* \(at)"
-                follow_up = "1m"
-                follow_ups = 1
-                """)
+        let cli = try stretchDueSoon(followUp: "1m")
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
         defer { if child.process.isRunning { child.process.terminate() } }
@@ -186,20 +191,7 @@ struct DaemonTests {
     }
 
     @Test func aSnoozeFromTheShellShortensTheSleep() throws {
-        let (at, _) = secondsFromNow(2)
-        let cli = try CLIRunner(
-            config: """
-                [settings]
-                timezone = "Europe/Berlin"
-                channels = ["console"]
-
-                [[commitment]]
-                id = "stretch"
-                title = "Stretch"
-                when = "*-*-* \(at)"
-                follow_up = "1h"
-                follow_ups = 1
-                """)
+        let cli = try stretchDueSoon(followUp: "1h")
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
         defer { if child.process.isRunning { child.process.terminate() } }

@@ -80,4 +80,12 @@ public enum ChannelResult: Sendable, Equatable {
     case unknown(String)
     /// The channel cannot work here (no session bus, no sendmail): the fallback takes the nudge.
     case unavailable(String)
+
+    /// Whether the nudge may have arrived: sent, or of unknown fate.
+    public var mayHaveArrived: Bool {
+        switch self {
+        case .sent, .unknown: return true
+        case .failed, .unavailable: return false
+        }
+    }
 }

@@ -42,12 +42,7 @@ public enum AnswerTarget: Equatable {
         }
         if let o = pending.first(where: { $0.commitment == cid }) { return .pending(o) }
         guard let c = commitments.first(where: { $0.id == cid }) else { return .nothing("no commitment \"\(id)\"") }
-        let next: Instant?
-        if let e = state.lastEnded[cid] {
-            next = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
-        } else {
-            next = c.firstDue(firstSeen: state.firstSeen[cid] ?? now)
-        }
+        let next = c.upcomingDue(pending: nil, lastEnded: state.lastEnded[cid], firstSeen: state.firstSeen[cid] ?? now)
         guard let due = next else { return .nothing("\(cid) has nothing pending and nothing ahead") }
         if due <= now + earlyWindow.microseconds { return .early(cid, due: due) }
         return .nothing("\(cid) has nothing pending; the next is due \(TimestampFormat.systemd(due, zone: zone))")

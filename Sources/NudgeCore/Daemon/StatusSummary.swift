@@ -42,14 +42,8 @@ public struct StatusSummary: Sendable, Encodable {
         }
         var upcoming: [(Instant, CommitmentID)] = []
         for c in config.commitments where c.enabled {
-            var due: Instant?
-            if let p = state.pending[c.id] {
-                due = c.nextDue(afterDue: p.due, ended: nil)
-            } else if let e = state.lastEnded[c.id] {
-                due = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
-            } else {
-                due = c.firstDue(firstSeen: state.firstSeen[c.id] ?? now)
-            }
+            var due = c.upcomingDue(
+                pending: state.pending[c.id], lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
             var k = 0
             while let d = due, k < count {
                 if d > now { upcoming.append((d, c.id)) }

@@ -89,14 +89,7 @@ public struct Planner: Sendable {
                 continue
             }
             // The next occurrence: once it is due, it starts and supersedes the pending one.
-            var upcoming: Instant?
-            if let p = pending {
-                upcoming = c.nextDue(afterDue: p.due, ended: nil)
-            } else if let e = state.lastEnded[c.id] {
-                upcoming = c.nextDue(afterDue: e.due, ended: e.outcomeAt)
-            } else {
-                upcoming = c.firstDue(firstSeen: firstSeen)
-            }
+            var upcoming = c.upcomingDue(pending: pending, lastEnded: state.lastEnded[c.id], firstSeen: firstSeen)
             // Nothing due during a pause is started afterwards.
             if let u = upcoming, let floor = state.pauses.filter({ $0.covers(c.id) && $0.end <= now }).map(\.end).max(),
                 u < floor

@@ -29,6 +29,14 @@ extension Commitment {
         }
     }
 
+    /// When the next occurrence falls due, given the record: after the pending one, else after the
+    /// last ended one, else the first since the commitment was first seen.
+    public func upcomingDue(pending: Occurrence?, lastEnded: Occurrence?, firstSeen: Instant) -> Instant? {
+        if let p = pending { return nextDue(afterDue: p.due, ended: nil) }
+        if let e = lastEnded { return nextDue(afterDue: e.due, ended: e.outcomeAt) }
+        return firstDue(firstSeen: firstSeen)
+    }
+
     static func earliest(_ specs: [CalendarSpec], zone: Zone, after instant: Instant) -> Instant? {
         var best: Instant?
         for spec in specs {
