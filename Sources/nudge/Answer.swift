@@ -35,11 +35,12 @@ struct Answering {
 /// Closes the desktop notifications still open for an occurrence (an answer given elsewhere).
 func closePopups(_ occurrence: Int64, config: Config, store: Store) {
     let desktops = config.channels.values.filter { if case .desktop = $0.kind { return true } else { return false } }
-    guard !desktops.isEmpty, let bus = try? NotificationBus() else { return }
+    guard !desktops.isEmpty else { return }
+    let desktop = DesktopChannel()
     for channel in desktops {
         if let id = (try? store.lastMessageID(occurrence: occurrence, channel: channel.name)) ?? nil, let n = UInt32(id)
         {
-            try? bus.close(n)
+            desktop.close(n)
         }
     }
 }

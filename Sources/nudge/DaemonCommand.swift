@@ -38,10 +38,12 @@ extension Nudge {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let path = options.path
+            let queue = DispatchQueue(label: "nudge.daemon")
+            let desktop = DesktopChannel(listeningOn: queue)
             let daemon = NudgeCore.Daemon(
-                config: config, configPath: path, store: store, logger: logger,
+                config: config, configPath: path, store: store, logger: logger, queue: queue, desktop: desktop,
                 loader: { ConfigLoader() },
-                send: makeSend(log: logger, store: store))
+                send: makeSend(log: logger, store: store, desktop: desktop))
             withExtendedLifetime(lock) {
                 daemon.run()
             }

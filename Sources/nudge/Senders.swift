@@ -3,8 +3,9 @@ import Logging
 import NudgeCore
 
 /// The channel senders of the command line and the daemon: one function from (message, channel) to
-/// how it went. `log` gets one entry per attempt with the NUDGE_* fields.
-func makeSend(log: Logger?, store: Store?) -> ChannelRouter.Send {
+/// how it went. `log` gets one entry per attempt with the NUDGE_* fields; `desktop` is the daemon's
+/// listening channel, or one that only sends.
+func makeSend(log: Logger?, store: Store?, desktop: DesktopChannel = DesktopChannel()) -> ChannelRouter.Send {
     { message, channel, delivery in
         let result: ChannelResult
         switch channel.kind {
@@ -15,9 +16,9 @@ func makeSend(log: Logger?, store: Store?) -> ChannelRouter.Send {
         case .desktop(let urgency, let expire):
             // A follow-up replaces the popup of the nudge before it.
             let previous = (try? store?.lastMessageID(occurrence: message.occurrence, channel: channel.name)) ?? nil
-            let (r, id) = DesktopChannel.send(
+            let (r, id) = desktop.send(
                 message, urgency: message.urgency ?? urgency, expire: expire,
-                replaces: previous.flatMap { UInt32($0) } ?? 0)
+                replaces: previous.flatMap { UInt32($0) } ?? 0, row: delivery.row)
             if let id, delivery.row > 0 { try? store?.setMessageID(delivery, String(id)) }
             result = r
         case .email(let to, let from, let sendmail, let timeout):

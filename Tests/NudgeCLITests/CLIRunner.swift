@@ -70,3 +70,28 @@ struct CLIRunner {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
+
+extension CLIRunner {
+    /// The record's database file.
+    var database: String { dir.appendingPathComponent("state/nudge/nudge.sqlite").path }
+
+    /// Runs one SQL query on the record with Python's sqlite3 (another process, like any reader); rows are
+    /// lines, columns separated by "|".
+    func query(_ sql: String) throws -> String {
+        let q = Process()
+        q.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        q.arguments = [
+            "-c",
+            "import sqlite3,sys\nfor r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join(map(str, r)))",
+            database, sql,
+        ]
+        let out = Pipe()
+        q.standardOutput = out
+        q.standardError = FileHandle.nullDevice
+        q.standardInput = FileHandle.nullDevice
+        try q.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        q.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

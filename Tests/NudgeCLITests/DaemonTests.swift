@@ -25,7 +25,9 @@ struct DaemonTests {
         }
     }
 
-    func start(_ cli: CLIRunner, notify: NotifySocket, watchdog: Bool = true) throws -> Child {
+    func start(_ cli: CLIRunner, notify: NotifySocket, watchdog: Bool = true, extra: [String: String] = [:]) throws
+        -> Child
+    {
         let c = Child()
         c.process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
         c.process.arguments = ["daemon", "--log-target", "stderr"]
@@ -34,7 +36,7 @@ struct DaemonTests {
             "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path, "NOTIFY_SOCKET": notify.path,
         ]
         if watchdog { env["WATCHDOG_USEC"] = "1000000" }
-        c.process.environment = env
+        c.process.environment = env.merging(extra) { _, b in b }
         c.process.standardOutput = c.out
         c.process.standardError = c.err
         c.process.standardInput = FileHandle.nullDevice

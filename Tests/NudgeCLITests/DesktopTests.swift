@@ -129,4 +129,47 @@ struct DesktopTests {
         _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
         #expect(try cli.run(["tick"], at: "2026-11-28 10:00:00").out == "due plants Water the plants (due 10:00)\n")
     }
+
+    @Test func withoutASessionBusAndMailAsTheFallbackTheNudgeArrivesByMail() throws {
+        guard CLIRunner.faketime() != nil else { return }
+        let cli = try CLIRunner(config: "")
+        // A sendmail-compatible program that keeps each message it is given.
+        let sendmail = cli.dir.appendingPathComponent("sendmail").path
+        try """
+        #!/bin/sh
+        cat > "\(cli.dir.path)/mail-$$.eml"
+        """.write(toFile: sendmail, atomically: true, encoding: .utf8)
+        chmod(sendmail, 0o755)
+        try """
+        [settings]
+        fallback = "mail"
+
+        [channel.mail]
+        kind = "email"
+        to = "me@example.org"
+        sendmail = ["\(sendmail)", "-t", "-i"]
+
+        [[commitment]]
+        id = "plants"
+        title = "Water the plants"
+        when = "Sat 10:00"
+        channels = ["desktop"]
+        follow_ups = 0
+        """.write(to: cli.dir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        _ = try cli.run(["tick"], at: "2026-11-27 12:00:00")
+        // No DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the desktop is unavailable.
+        let tick = try cli.run(["tick"], at: "2026-11-28 10:00:00")
+        #expect(tick.status == 0, "\(tick.err)")
+        #expect(tick.out == "")
+        let mails = try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).filter { $0.hasSuffix(".eml") }
+        #expect(mails.count == 1)
+        let mail = try String(contentsOfFile: cli.dir.appendingPathComponent(mails.first ?? "").path, encoding: .utf8)
+        #expect(mail.contains("To: me@example.org\r\n"))
+        #expect(mail.contains("Subject: Water the plants"))
+        #expect(mail.contains("nudge done plants"))
+        // Recorded as sent, with the reason it went by mail.
+        let row = try cli.query("SELECT channel, state, error FROM nudge")
+        #expect(row.hasPrefix("desktop|sent|unavailable"), "\(row)")
+        #expect(row.contains("sent to mail: sent"))
+    }
 }

@@ -72,6 +72,21 @@ struct ChannelRouterTests {
         #expect(try store.history().first?.outcome == .missed)
     }
 
+    @Test func aMailFallbackThatTookTheNudgeCountsEvenUnderTheJournal() throws {
+        var (config, store, rec) = try setUp()
+        config.settings.fallback = "mail"
+        config.commitments[0].channels = ["desktop"]
+        rec.results["desktop"] = [.unavailable("no session bus")]
+        // fallbackCounts false: the console would only reach the journal; mail reaches a person.
+        let runner = Runner(
+            config: config, store: store, router: ChannelRouter(config: config, store: store, send: rec.send))
+        try runner.run(now: try t("2026-11-29 12:00"))
+        try runner.run(now: try t("2026-11-29 19:00"))
+        #expect(rec.sent == ["desktop:due#0", "mail:due#0"])
+        try runner.run(now: try t("2026-11-29 23:00:01"))
+        #expect(try store.history().first?.outcome == .missed)
+    }
+
     @Test func aKnownFailureIsRetriedAfterThirtySecondsTwoAndTenMinutesThenGivenUp() throws {
         let (config, store, rec) = try setUp()
         rec.results["mail"] = Array(repeating: .failed("exit 75", retry: true), count: 4)

@@ -9,8 +9,9 @@ public struct ChannelRouter {
     public var store: Store
     /// The real senders by channel kind; the console is always there.
     public var send: Send
-    /// Whether a nudge that reached only the fallback counts as telling the user: yes when the fallback
-    /// writes to a terminal or a file someone reads, no when it only reaches the journal.
+    /// Whether a nudge that reached only a console fallback counts as telling the user: yes when it
+    /// writes to a terminal or a file someone reads, no when it only reaches the journal. Any other
+    /// fallback (mail, a command) that took the nudge counts.
     public var fallbackCounts: Bool
 
     /// A router over a config and a record.
@@ -39,7 +40,9 @@ public struct ChannelRouter {
             let fallback = config.channels[fallbackName] ?? Channel(name: "console", kind: .console)
             let result = send(message, fallback, d)
             let note = "unavailable (\(why)); sent to \(fallbackName): \(Self.describe(result))"
-            if result == .sent && fallbackCounts {
+            var isConsole = false
+            if case .console = fallback.kind { isConsole = true }
+            if result == .sent && (fallbackCounts || !isConsole) {
                 try store.mark(d, .sent, error: note, at: now)
             } else {
                 // Reaching only the fallback in the journal does not count as telling the user.

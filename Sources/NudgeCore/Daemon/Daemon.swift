@@ -17,7 +17,9 @@ public final class Daemon: @unchecked Sendable {
     let fallbackCounts = !Journal.isJournal(STDOUT_FILENO)
     let log: Logger
     let notifier = Notifier()
-    let queue = DispatchQueue(label: "nudge.daemon")
+    let queue: DispatchQueue
+    /// The desktop channel that listens on `queue`: buttons on popups answer like the CLI.
+    let desktop: DesktopChannel
     var config: Config
     var timer: DispatchSourceTimer?
     var watchdog: DispatchSourceTimer?
@@ -30,9 +32,11 @@ public final class Daemon: @unchecked Sendable {
 
     /// A daemon over a loaded config and an open record.
     public init(
-        config: Config, configPath: String, store: Store, logger: Logger, loader: @escaping () -> ConfigLoader,
-        send: @escaping ChannelRouter.Send
+        config: Config, configPath: String, store: Store, logger: Logger, queue: DispatchQueue,
+        desktop: DesktopChannel, loader: @escaping () -> ConfigLoader, send: @escaping ChannelRouter.Send
     ) {
+        self.queue = queue
+        self.desktop = desktop
         self.config = config
         self.configPath = configPath
         self.store = store
@@ -59,6 +63,7 @@ public final class Daemon: @unchecked Sendable {
         }
         watchFiles()
         watchClock()
+        desktop.onSignal = { [unowned self] signal, popup in self.heard(signal, popup) }
         dataVersion = (try? store.dataVersion()) ?? 0
         cycle()
         notifier.ready(status: lastStatus)
@@ -112,6 +117,7 @@ public final class Daemon: @unchecked Sendable {
     func updateStatus(now: Instant) {
         let state = (try? store.planState()) ?? PlanState()
         let pending = (try? store.pending()) ?? []
+        closeAnswered(pending: pending)
         let summary = StatusSummary(config: config, state: state, pending: pending, now: now, count: 1)
         var text = "\(pending.count) pending"
         if let n = summary.next.first {
@@ -123,6 +129,45 @@ public final class Daemon: @unchecked Sendable {
         }
         lastStatus = text
         notifier.status(text)
+    }
+
+    /// A button pressed on a popup gives the same answer as the CLI (recorded as coming from the
+    /// notification); a closed popup is recorded.
+    func heard(_ signal: NotificationBus.Signal, _ popup: DesktopChannel.Shown) {
+        let now = Instant.now
+        var meta: Logger.Metadata = [
+            "id": "\(popup.commitment)", "occurrence": "\(popup.occurrence)", "channel": "desktop",
+        ]
+        do {
+            switch signal {
+            case .closed(_, let reason):
+                try store.recordClosed(row: popup.row, reason: reason, at: now)
+            case .actionInvoked(let id, let key):
+                switch key {
+                case "done": try store.answer(popup.occurrence, .kept, at: now, now: now, via: "notification")
+                case "skip": try store.answer(popup.occurrence, .skipped, at: now, now: now, via: "notification")
+                case "snooze": try store.snooze(popup.occurrence, until: now + DesktopChannel.snoozeSpan.microseconds)
+                default: return  // a click on the popup itself answers nothing
+                }
+                try store.recordAction(row: popup.row, key, at: now)
+                meta["event"] = "\(key)"
+                log.info("\(key) \(popup.commitment) from the notification", metadata: meta)
+                // The server leaves the popup up after a button: close it, then plan again.
+                desktop.close(id)
+                cycle()
+            }
+        } catch {
+            meta["event"] = "error"
+            log.error("cannot record the answer from the notification: \(error.localizedDescription)", metadata: meta)
+        }
+    }
+
+    /// Closes popups whose promise was answered elsewhere (e.g. from a shell without a session bus).
+    func closeAnswered(pending: [Occurrence]) {
+        let open = Set(pending.map(\.id))
+        for (id, popup) in desktop.shown where !open.contains(popup.occurrence) && !popup.closing {
+            desktop.close(id)
+        }
     }
 
     /// Re-reads the config; an invalid one keeps the old running and says so.
@@ -139,12 +184,9 @@ public final class Daemon: @unchecked Sendable {
             let first = result.diagnostics.first?.headline ?? "unreadable"
             lastStatus = "config error, still running the previous one: \(first)"
             // One notice on the desktop, when there is one.
-            if let bus = try? NotificationBus() {
-                _ = try? bus.notify(
-                    summary: "nudge: the config has errors",
-                    body: first + "\nStill using the previous config; run: nudge check",
-                    replaces: 0, actions: [], urgency: 1, category: "x-nudge.config", expire: 0)
-            }
+            desktop.notice(
+                summary: "nudge: the config has errors",
+                body: first + "\nStill using the previous config; run: nudge check")
         }
         notifier.send(["READY=1", "STATUS=" + lastStatus])
     }

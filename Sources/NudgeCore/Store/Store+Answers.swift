@@ -14,9 +14,10 @@ extension Store {
     /// The answer is logged (for `nudge undo`). Returns false when it was no longer pending (answered
     /// elsewhere meanwhile).
     @discardableResult
-    public func answer(_ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String? = nil, now: Instant? = nil)
-        throws -> Bool
-    {
+    public func answer(
+        _ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String? = nil, now: Instant? = nil,
+        via: String = "answer"
+    ) throws -> Bool {
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -28,7 +29,7 @@ extension Store {
             guard db.changesCount == 1 else { return false }
             try db.execute(
                 sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)",
-                arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, "answer"])
+                arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, via])
             return true
         }
     }

@@ -261,3 +261,23 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Records the button pressed on a delivery's popup.
+    public func recordAction(row: Int64, _ action: String, at: Instant) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE nudge SET action = ?, action_at = ? WHERE id = ?",
+                arguments: [action, at.microseconds, row])
+        }
+    }
+
+    /// Records that a delivery's popup closed, and why (the server's reason code).
+    public func recordClosed(row: Int64, reason: UInt32, at: Instant) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE nudge SET closed_at = ?, closed_reason = ? WHERE id = ? AND closed_at IS NULL",
+                arguments: [at.microseconds, Int64(reason), row])
+        }
+    }
+}

@@ -141,6 +141,16 @@ public final class Store: Sendable {
                     ALTER TABLE nudge ADD COLUMN message_id TEXT;
                     """)
         }
+        m.registerMigration("v3") { db in
+            // What became of a desktop popup: the button pressed on it, and when and why it closed.
+            try db.execute(
+                sql: """
+                    ALTER TABLE nudge ADD COLUMN action TEXT;
+                    ALTER TABLE nudge ADD COLUMN action_at INTEGER;
+                    ALTER TABLE nudge ADD COLUMN closed_at INTEGER;
+                    ALTER TABLE nudge ADD COLUMN closed_reason INTEGER;
+                    """)
+        }
         return m
     }
 }

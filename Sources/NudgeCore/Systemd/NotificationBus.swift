@@ -19,6 +19,21 @@ public struct BusError: Error, CustomStringConvertible, Sendable {
 public final class NotificationBus {
     private var bus: OpaquePointer?
     private let timeout: UInt64
+    /// What `subscribe` hands each signal to; kept alive as long as the bus.
+    private var listener: Listener?
+
+    /// A signal from the notification server.
+    public enum Signal: Equatable, Sendable {
+        /// A button (or, with key "default", the popup itself) was clicked.
+        case actionInvoked(id: UInt32, key: String)
+        /// The popup went away: 1 expired, 2 dismissed by the user, 3 closed by a call, 4 other.
+        case closed(id: UInt32, reason: UInt32)
+    }
+
+    private final class Listener {
+        let handle: (Signal) -> Void
+        init(_ handle: @escaping (Signal) -> Void) { self.handle = handle }
+    }
 
     /// Connects to the session bus; throws a `BusError` when there is none.
     public init(timeout: Span = .seconds(5)) throws {
@@ -31,6 +46,47 @@ public final class NotificationBus {
 
     deinit {
         if let bus { sd_bus_flush_close_unref(bus) }
+    }
+
+    /// The connection's file descriptor: readable when `process()` has something to do.
+    public var fileDescriptor: Int32 { sd_bus_get_fd(bus) }
+
+    /// Hears ActionInvoked and NotificationClosed from then on; signals are handed over by `process()`.
+    public func subscribe(_ handle: @escaping (Signal) -> Void) throws {
+        let listener = Listener(handle)
+        self.listener = listener
+        let userdata = Unmanaged.passUnretained(listener).toOpaque()
+        for member in ["ActionInvoked", "NotificationClosed"] {
+            try check(
+                sd_bus_match_signal(bus, nil, nil, Self.path, Self.interface, member, Self.heard, userdata))
+        }
+    }
+
+    private static let heard: sd_bus_message_handler_t = { message, userdata, _ in
+        guard let message, let userdata else { return 0 }
+        let listener = Unmanaged<Listener>.fromOpaque(userdata).takeUnretainedValue()
+        var id: UInt32 = 0
+        guard sd_bus_message_read_basic(message, CChar(UInt8(ascii: "u")), &id) > 0 else { return 0 }
+        let member = sd_bus_message_get_member(message).map { String(cString: $0) }
+        if member == "ActionInvoked" {
+            var key: UnsafePointer<CChar>?
+            guard sd_bus_message_read_basic(message, CChar(UInt8(ascii: "s")), &key) > 0, let key else { return 0 }
+            listener.handle(.actionInvoked(id: id, key: String(cString: key)))
+        } else if member == "NotificationClosed" {
+            var reason: UInt32 = 0
+            guard sd_bus_message_read_basic(message, CChar(UInt8(ascii: "u")), &reason) > 0 else { return 0 }
+            listener.handle(.closed(id: id, reason: reason))
+        }
+        return 0
+    }
+
+    /// Handles every message already received; false when the connection is gone.
+    public func process() -> Bool {
+        while true {
+            let r = sd_bus_process(bus, nil)
+            if r < 0 { return false }
+            if r == 0 { return true }
+        }
     }
 
     private static let destination = "org.freedesktop.Notifications"
