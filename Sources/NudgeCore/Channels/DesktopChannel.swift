@@ -45,7 +45,7 @@ public final class DesktopChannel: @unchecked Sendable {
     public static func body(_ m: NudgeMessage, buttons: Bool = false) -> String {
         var lines: [String] = []
         if m.isPrivate { lines.append(m.fullTitle) }
-        var when = m.kind == .reminder ? "due at \(m.when)" : "was due at \(m.when)"
+        var when = m.kind == .reminder || m.late == nil ? "due at \(m.when)" : "was due at \(m.when)"
         if let late = m.late { when += ", \(late)" }
         if m.kind == .repair { when = "missed (was due at \(m.when))" }
         lines.append(when)
