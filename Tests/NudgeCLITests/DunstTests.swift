@@ -112,9 +112,12 @@ struct DunstTests {
 
         /// Picks the menu entry for `action` on the popup titled `summary` from dunst's context menu.
         func press(_ action: String, on summary: String) throws {
+            unlink(dir.appendingPathComponent("menu.txt").path)
             try "(\(summary))\n,\(action)]\n".write(
                 to: dir.appendingPathComponent("pick"), atomically: true, encoding: .utf8)
             _ = ctl(["context"])
+            // dunst runs the menu program on its own time.
+            _ = wait(timeout: 5) { self.menu.contains(",\(action)]") }
         }
 
         /// The menu dunst offered last time.
@@ -240,5 +243,46 @@ struct DunstTests {
         #expect((mom?["body"] as? String)?.contains("Ask how the knee is") == true)
         // With buttons there, the body does not spell out a command.
         #expect((mom?["body"] as? String)?.contains("answer with") == false)
+    }
+
+    @Test func afterTheSessionBusWentAwayTheNextNudgeFindsTheNewOne() throws {
+        guard Self.available() else { return }
+        let (first, _) = DaemonTests().secondsFromNow(4)
+        let (second, _) = DaemonTests().secondsFromNow(10)
+        let cli = try CLIRunner(
+            config: """
+                [settings]
+                timezone = "Europe/Berlin"
+                channels = ["desktop"]
+
+                [[commitment]]
+                id = "first"
+                title = "First"
+                when = "*-*-* \(first)"
+
+                [[commitment]]
+                id = "second"
+                title = "Second"
+                when = "*-*-* \(second)"
+                """)
+        var screen = try Screen(dir: cli.dir)
+        defer { screen.stop() }
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try DaemonTests().start(
+            cli, notify: notify, watchdog: false, extra: ["DBUS_SESSION_BUS_ADDRESS": screen.address])
+        defer {
+            if child.process.isRunning {
+                child.process.terminate()
+                child.process.waitUntilExit()
+            }
+        }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(screen.wait(timeout: 8) { screen.displayed == 1 })
+        // The session ends (bus, screen and server) and a new one starts at the same address.
+        screen.stop()
+        unlink(cli.dir.appendingPathComponent("bus").path)
+        screen = try Screen(dir: cli.dir)
+        #expect(screen.wait(timeout: 10) { screen.displayed == 1 })
+        #expect(try cli.query("SELECT channel, state FROM nudge ORDER BY id") == "desktop|sent\ndesktop|sent")
     }
 }

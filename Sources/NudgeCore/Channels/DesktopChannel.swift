@@ -62,35 +62,49 @@ public final class DesktopChannel: @unchecked Sendable {
     public func send(_ m: NudgeMessage, urgency: Urgency, expire: Span, replaces: UInt32, row: Int64) -> (
         ChannelResult, UInt32?
     ) {
-        let bus: NotificationBus
-        do {
-            bus = try connect()
-        } catch {
-            return (.unavailable("no session bus: \(error)"), nil)
-        }
         defer { processLater() }
+        // A connection kept from before may have died with the session: then try once on a new one.
+        for fresh in bus == nil ? [true] : [false, true] {
+            if fresh { disconnect() }
+            let bus: NotificationBus
+            do {
+                bus = try connect()
+            } catch {
+                return (.unavailable("no session bus: \(error)"), nil)
+            }
+            do {
+                return (.sent, try show(m, on: bus, urgency: urgency, expire: expire, replaces: replaces, row: row))
+            } catch let error as BusError where error.code == ETIMEDOUT {
+                // The server may have shown it: never shown twice.
+                return (.unknown("the notification server did not answer: \(error)"), nil)
+            } catch let error as BusError where error.meansNoSession || error.code == ECONNRESET || error.code == EPIPE
+            {
+                if fresh {
+                    disconnect()
+                    return (.unavailable("no notification server: \(error)"), nil)
+                }
+            } catch {
+                // The bus refused the call: known not shown, worth a retry.
+                return (.failed("notification refused: \(error)", retry: true), nil)
+            }
+        }
+        return (.unavailable("no notification server"), nil)
+    }
+
+    private func show(
+        _ m: NudgeMessage, on bus: NotificationBus, urgency: Urgency, expire: Span, replaces: UInt32, row: Int64
+    ) throws -> UInt32 {
         let buttons = hasActions && m.kind != .repair
         let level: UInt8 = urgency == .low ? 0 : urgency == .critical ? 2 : 1
-        do {
-            let id = try bus.notify(
-                summary: m.title, body: Self.body(m, buttons: buttons), replaces: replaces,
-                actions: buttons ? Self.actions : [], urgency: level, category: "x-nudge.reminder",
-                expire: Int32(clamping: expire.microseconds / 1000))
-            if queue != nil {
-                if replaces != 0 { shown[replaces] = nil }
-                shown[id] = Shown(occurrence: m.occurrence, commitment: m.commitment, row: row)
-            }
-            return (.sent, id)
-        } catch let error as BusError where error.code == ETIMEDOUT {
-            // The server may have shown it: never shown twice.
-            return (.unknown("the notification server did not answer: \(error)"), nil)
-        } catch let error as BusError where error.meansNoSession {
-            disconnect()
-            return (.unavailable("no notification server: \(error)"), nil)
-        } catch {
-            // The bus refused the call: known not shown, worth a retry.
-            return (.failed("notification refused: \(error)", retry: true), nil)
+        let id = try bus.notify(
+            summary: m.title, body: Self.body(m, buttons: buttons), replaces: replaces,
+            actions: buttons ? Self.actions : [], urgency: level, category: "x-nudge.reminder",
+            expire: Int32(clamping: expire.microseconds / 1000))
+        if queue != nil {
+            if replaces != 0 { shown[replaces] = nil }
+            shown[id] = Shown(occurrence: m.occurrence, commitment: m.commitment, row: row)
         }
+        return id
     }
 
     /// Closes a popup (after an answer); quietly does nothing without a bus.
