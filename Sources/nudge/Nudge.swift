@@ -12,7 +12,7 @@ struct Nudge: ParsableCommand {
             Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Undo.self, Repair.self, Pause.self,
             Resume.self, Remove.self,
             History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self,
-            Check.self, Init.self,
+            Check.self, Doctor.self, Init.self,
             Calendar.self,
         ]
     )

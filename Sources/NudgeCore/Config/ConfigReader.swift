@@ -7,6 +7,8 @@ struct ConfigReader {
     let path: String
     let source: String
     let locator: TOMLLocator
+    /// The guarded parse of `source`, running while the locator is built.
+    let trial: ParserGuard.Trial
     var diagnostics: [Diagnostic] = []
     /// Set when the config defines something that runs programs (for the permission rule).
     var runsPrograms: String?
@@ -17,6 +19,7 @@ struct ConfigReader {
         self.loader = loader
         self.path = path
         source = String(decoding: data, as: UTF8.self)
+        trial = ParserGuard.Trial(source)
         locator = TOMLLocator(source: source)
         invalidUTF8At = Self.firstInvalidUTF8(data).map { offset in
             // The text before the bad byte is valid: count its lines and scalars to place the caret.
@@ -93,7 +96,7 @@ struct ConfigReader {
                 hint: "remove it; nudge cannot store text with NUL characters")
             return nil
         }
-        if let line = ParserGuard.fatalLine(source) {
+        if let line = ParserGuard.fatalLine(source, trial: trial) {
             report(
                 at: SourcePosition(
                     line: line, column: 1, length: max(1, locator.line(line)?.unicodeScalars.count ?? 1)),

@@ -99,9 +99,9 @@ struct TOMLScanner {
         }
         while let s = current, Self.isBareKey(s) { advance() }
         guard index > start else { return nil }
-        var name = String.UnicodeScalarView()
-        name.append(contentsOf: text[start..<index])
-        return Segment(name: String(name), range: start..<index)
+        // Bare keys are ASCII.
+        let name = String(decoding: text[start..<index].map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+        return Segment(name: name, range: start..<index)
     }
 
     /// Decodes the escape sequence at the cursor (on its backslash); malformed ones give U+FFFD or the letter.

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+/// The daemon killed with SIGKILL at random moments while another process answers: nothing is sent
+/// twice, nothing acknowledged is lost, and the record stays whole (issue #7).
+@Suite(.serialized)
+struct TortureTests {
+    /// A small deterministic generator, so a failure can be replayed from the printed seed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11 ^ state
+        }
+    }
+
+    @Test func killedThirtyTimesWhileAnsweredItLosesAndRepeatsNothing() throws {
+        let count = 200
+        let kills = 30
+        let seed = UInt64(Date().timeIntervalSince1970)
+        print("torture seed \(seed)")
+        var random = Generator(state: seed)
+        // 200 promises due over the next 30 seconds, each with a reminder 2 s before.
+        let f = DateFormatter()
+        f.timeZone = TimeZone(identifier: "Europe/Berlin")
+        f.dateFormat = "HH:mm:ss"
+        let start = Date().addingTimeInterval(4)
+        var text = "[settings]\ntimezone = \"Europe/Berlin\"\nchannels = [\"console\"]\n"
+        for i in 0..<count {
+            let at = f.string(from: start.addingTimeInterval(Double(i * 30 / count)))
+            text += """
+
+                [[commitment]]
+                id = "p\(i)"
+                title = "Promise \(i)"
+                when = "*-*-* \(at)"
+                remind_before = "2s"
+                follow_up = "1h"
+                grace = "1h"
+
+                """
+        }
+        let cli = try CLIRunner(config: text)
+        let sink = cli.dir.appendingPathComponent("console.log").path
+        _ = FileManager.default.createFile(atPath: sink, contents: nil)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+
+        // Every console line of every daemon goes to one append-only file.
+        func daemon(notifying: Bool = false) throws -> Process {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+            p.arguments = ["daemon", "--log-target", "stderr"]
+            p.environment = [
+                "TZ": cli.zone, "HOME": cli.dir.path,
+                "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
+                "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path,
+            ]
+            // Only the last daemon talks to the socket (nobody reads it meanwhile, and sd_notify blocks
+            // when its queue is full).
+            if notifying { p.environment?["NOTIFY_SOCKET"] = notify.path }
+            let out = FileHandle(forWritingAtPath: sink)
+            out?.seekToEndOfFile()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            try out?.close()
+            return p
+        }
+
+        // A second process answers, each promise at most once, while the daemon is killed and restarted.
+        let answers = (0..<count).map { i in (id: "p\(i)", verb: ["done", "skip", "snooze"][i % 3]) }
+            .shuffled(using: &random).prefix(90)
+        let acknowledged = Acknowledged()
+        let answering = Thread {
+            for (n, a) in answers.enumerated() {
+                // Spread over the run; some come before the promise is due ("done early").
+                Thread.sleep(forTimeInterval: 0.05 + Double(n % 7) * 0.05)
+                let args = a.verb == "snooze" ? ["snooze", a.id, "30m"] : [a.verb, a.id]
+                if let r = try? cli.run(args), r.status == 0 { acknowledged.add(a.id, a.verb) }
+            }
+            acknowledged.finish()
+        }
+        answering.start()
+        for _ in 0..<kills {
+            let p = try daemon()
+            usleep(UInt32.random(in: 100_000...900_000, using: &random))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        // Past the last due time, one daemon runs undisturbed until everything due is done.
+        while Date() < start.addingTimeInterval(31) { usleep(200_000) }
+        let last = try daemon(notifying: true)
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(acknowledged.wait(timeout: 60))
+        Thread.sleep(forTimeInterval: 2)
+        last.terminate()
+        last.waitUntilExit()
+
+        #expect(try cli.query("PRAGMA integrity_check") == "ok")
+        // No (occurrence, nudge, channel) printed twice, and every line printed is in the ledger.
+        let lines = try String(contentsOfFile: sink, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: " ").prefix(2).joined(separator: " ")
+        }
+        let counts = Dictionary(lines.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(counts.filter { $0.value > 1 }.isEmpty, "printed twice: \(counts.filter { $0.value > 1 })")
+        let ledger = Set(
+            try cli.query(
+                """
+                SELECT n.kind || ' ' || o.commitment FROM nudge n JOIN occurrence o ON o.id = n.occurrence
+                WHERE n.state IN ('sent', 'unknown')
+                """
+            ).split(separator: "\n").map(String.init))
+        #expect(
+            Set(counts.keys).isSubset(of: ledger), "printed but not recorded: \(Set(counts.keys).subtracting(ledger))")
+        #expect(try cli.query("SELECT count(*) FROM nudge WHERE state = 'planned'") == "0")
+        // One occurrence per promise and due time, each with at most one outcome.
+        #expect(
+            try cli.query(
+                "SELECT count(*) FROM (SELECT 1 FROM occurrence GROUP BY commitment, due HAVING count(*) > 1)") == "0")
+        #expect(try cli.query("SELECT count(*) FROM occurrence") == "\(count)")
+        // Every answer the command line acknowledged is recorded.
+        let outcomes = Dictionary(
+            try cli.query("SELECT commitment, coalesce(outcome, ''), coalesce(snoozed_until, '') FROM occurrence")
+                .split(separator: "\n").map { line -> (String, (String, String)) in
+                    let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                    return (f[0], (f[1], f[2]))
+                }, uniquingKeysWith: { a, _ in a })
+        let acked = acknowledged.all
+        print("torture: \(lines.count) nudges printed over \(kills + 1) daemons, \(acked.count) answers acknowledged")
+        #expect(acked.count > 30, "only \(acked.count) answers were acknowledged")
+        for (id, verb) in acked {
+            let (outcome, snoozed) = outcomes[id] ?? ("?", "")
+            switch verb {
+            case "done": #expect(outcome == "kept", "\(id) done but \(outcome)")
+            case "skip": #expect(outcome == "skipped", "\(id) skipped but \(outcome)")
+            default: #expect(!snoozed.isEmpty, "\(id) snoozed but not recorded")
+            }
+        }
+    }
+
+    /// The answers the command line acknowledged, shared with the answering thread.
+    final class Acknowledged: @unchecked Sendable {
+        private let lock = NSCondition()
+        private var answers: [(String, String)] = []
+        private var done = false
+
+        func add(_ id: String, _ verb: String) {
+            lock.lock()
+            answers.append((id, verb))
+            lock.unlock()
+        }
+
+        func finish() {
+            lock.lock()
+            done = true
+            lock.broadcast()
+            lock.unlock()
+        }
+
+        func wait(timeout: Double) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            let end = Date().addingTimeInterval(timeout)
+            while !done && lock.wait(until: end) {}
+            return done
+        }
+
+        var all: [(String, String)] {
+            lock.lock()
+            defer { lock.unlock() }
+            return answers
+        }
+    }
+}
