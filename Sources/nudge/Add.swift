@@ -30,6 +30,11 @@ extension Nudge {
             guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("the title is empty; say what you promised", code: .dataError)
             }
+            for (field, text) in [("title", title), ("with", with)] {
+                if let text, let problem = TextRules.problem(text, field: field) {
+                    throw CLIError("\(problem); \(TextRules.hint(field: field))", code: .dataError)
+                }
+            }
             let taken = Set(config.commitments.map(\.id.rawValue)).union(try store.addedIDs())
             let cid: CommitmentID
             if let id {

@@ -77,13 +77,13 @@ extension CLIRunner {
 
     /// Runs one SQL query on the record with Python's sqlite3 (another process, like any reader); rows are
     /// lines, columns separated by "|".
-    func query(_ sql: String) throws -> String {
+    func query(_ sql: String, in file: String? = nil) throws -> String {
         let q = Process()
         q.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         q.arguments = [
             "-c",
-            "import sqlite3,sys\nfor r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join(map(str, r)))",
-            database, sql,
+            "import sqlite3,sys\nfor r in sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2]): print('|'.join(map(str, r)))",
+            file ?? database, sql,
         ]
         let out = Pipe()
         q.standardOutput = out

@@ -63,6 +63,12 @@ extension ConfigReader {
         }
         let with = string(t, "with", at: p, what: "with")
         let note = string(t, "note", at: p, what: "note")
+        for (key, text) in [("title", title), ("with", with), ("note", note)] {
+            if let text, let problem = TextRules.problem(text, field: key) {
+                reportValue(p + [.key(key)], "\(what): \(problem)", hint: TextRules.hint(field: key))
+                ok = false
+            }
+        }
 
         let schedule = self.schedule(t, at: p, what: what, settings: settings, misspelt: misspelt)
         let every: Span? = { if case .every(let s, _, _) = schedule { return s } else { return nil } }()

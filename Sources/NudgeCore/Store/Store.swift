@@ -53,12 +53,42 @@ public final class Store: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.cannotOpen(path, "\(error)")
+            throw StoreError.cannotOpen(path, Self.explain(error, path: path))
         }
         let migrator = Self.migrator
         let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
         if superseded { throw StoreError.newerSchema(path) }
         try migrator.migrate(queue)
+    }
+
+    /// Why the record cannot be opened, in words that say what to do: a read-only or full file system,
+    /// a file that is not a database, else the error itself.
+    static func explain(_ error: Error, path: String) -> String {
+        var dir = (path as NSString).deletingLastPathComponent
+        while !dir.isEmpty, dir != "/", !FileManager.default.fileExists(atPath: dir) {
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        var fs = statvfs()
+        if statvfs(dir.isEmpty ? "." : dir, &fs) == 0 {
+            if fs.f_flag & UInt(ST_RDONLY) != 0 {
+                return "\(dir) is on a read-only file system; point XDG_STATE_HOME at a writable place"
+            }
+            if fs.f_bavail == 0 {
+                return "the disk holding \(dir) is full; free some space (nothing recorded was lost)"
+            }
+        }
+        if let db = error as? DatabaseError {
+            if db.resultCode == .SQLITE_NOTADB {
+                return "it is not an SQLite database; move it aside (mv '\(path)' '\(path).broken') and nudge "
+                    + "starts a new record"
+            }
+            return db.message ?? "\(db)"
+        }
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return ns.localizedDescription
     }
 
     /// The schema, one migration per version; nothing recorded is ever dropped by one.

@@ -1,0 +1,35 @@
+/// What words a person gives nudge may hold: they end up in popups, mail headers and hook arguments.
+public enum TextRules {
+    /// The longest title or person, in characters: a popup summary or a mail subject, not a letter.
+    public static let maxTitle = 200
+    /// The longest note, in characters.
+    public static let maxNote = 2000
+
+    /// Why `text` cannot be a `field` ("title", "with", "note"), or nil when it can. Control characters
+    /// are refused (a note may hold newlines and tabs); so is text longer than the field's limit.
+    public static func problem(_ text: String, field: String) -> String? {
+        let multiline = field == "note"
+        if let c = text.unicodeScalars.first(where: { isControl($0) && !(multiline && ($0 == "\n" || $0 == "\t")) }) {
+            let code = String(c.value, radix: 16, uppercase: true)
+            return
+                "the \(field) contains a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
+        }
+        let limit = multiline ? maxNote : maxTitle
+        if text.count > limit {
+            return "the \(field) is \(text.count) characters long; at most \(limit) are allowed"
+        }
+        return nil
+    }
+
+    /// C0 controls, DEL and C1 controls.
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value)
+    }
+
+    /// What to do about it.
+    public static func hint(field: String) -> String {
+        field == "note"
+            ? "keep the note to a few lines of plain text"
+            : "keep the \(field) to one short line of plain text; details belong in note"
+    }
+}
