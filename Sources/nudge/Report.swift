@@ -22,7 +22,7 @@ extension Nudge {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
             let report = ReportBuilder.build(
-                config: config, ended: try store.history(limit: 1_000_000), lateness: try store.latenesses(),
+                config: config, ended: try store.ended(), lateness: try store.latenesses(),
                 repaired: try store.repaired(), now: .now,
                 weeks: weeks)
             if json {

@@ -44,8 +44,8 @@ extension Store {
                 try Int64.fetchAll(
                     db,
                     sql: """
-                        SELECT a.repair_of FROM added a JOIN occurrence o ON o.commitment = a.id
-                        WHERE a.repair_of IS NOT NULL AND o.outcome = 'kept'
+                        SELECT a.repair_of FROM added a WHERE a.repair_of IS NOT NULL AND EXISTS (
+                            SELECT 1 FROM occurrence o WHERE o.commitment = a.id AND o.outcome = 'kept')
                         """))
         }
     }
@@ -56,7 +56,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql:
-                    "SELECT * FROM occurrence WHERE commitment = ? AND outcome = 'missed' ORDER BY due DESC, id DESC LIMIT 1",
+                    "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE commitment = ? AND outcome = 'missed' ORDER BY due DESC, id DESC LIMIT 1",
                 arguments: [commitment.rawValue]
             ).flatMap(Self.occurrence)
         }

@@ -5,7 +5,9 @@ extension Store {
     /// Every pending occurrence, oldest due first.
     public func pending() throws -> [Occurrence] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE outcome IS NULL ORDER BY due, id").compactMap(
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL ORDER BY due, id"
+            ).compactMap(
                 Self.occurrence)
         }
     }
@@ -41,7 +43,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM occurrence WHERE commitment = ? AND outcome IS NOT NULL
+                    SELECT \(Self.occurrenceColumns) FROM occurrence WHERE commitment = ? AND outcome IS NOT NULL
                     ORDER BY due DESC, id DESC LIMIT 1
                     """, arguments: [commitment.rawValue]
             ).flatMap(Self.occurrence).flatMap { o in
@@ -108,7 +110,9 @@ extension Store {
             try db.execute(
                 sql: "UPDATE amendment SET undone = ? WHERE id = ?", arguments: [now.microseconds, row["aid"] as Int64])
             guard
-                let o = try Row.fetchOne(db, sql: "SELECT * FROM occurrence WHERE id = ?", arguments: [occ]).flatMap(
+                let o = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE id = ?", arguments: [occ]
+                ).flatMap(
                     Self.occurrence)
             else { return nil }
             return (o, old)
@@ -170,9 +174,24 @@ extension Store {
     public func history(limit: Int = 1000) throws -> [Occurrence] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM occurrence WHERE outcome IS NOT NULL ORDER BY due DESC, id DESC LIMIT ?",
+                db,
+                sql:
+                    "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NOT NULL ORDER BY due DESC, id DESC LIMIT ?",
                 arguments: [limit]
             ).compactMap(Self.occurrence)
+        }
+    }
+
+    /// Every ended occurrence, in no particular order (for reports, which sort for themselves).
+    public func ended() throws -> [Occurrence] {
+        try queue.read { db in
+            var out: [Occurrence] = []
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NOT NULL")
+            while let row = try rows.next() {
+                if let o = Self.occurrence(row) { out.append(o) }
+            }
+            return out
         }
     }
 
@@ -180,9 +199,8 @@ extension Store {
     public func latenesses() throws -> [Int64: Span] {
         try queue.read { db in
             var out: [Int64: Span] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, lateness FROM occurrence WHERE lateness IS NOT NULL") {
-                out[row["id"]] = Span(microseconds: row["lateness"])
-            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, lateness FROM occurrence WHERE lateness IS NOT NULL")
+            while let row = try rows.next() { out[row[0]] = Span(microseconds: row[1]) }
             return out
         }
     }

@@ -45,6 +45,11 @@ public final class Store: Sendable {
             config.busyMode = .timeout(10)
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
+                // Sorting years of history in memory, and reading it through the page cache, is ten
+                // times faster than SQLite's temporary files and 4 KiB reads; an idle daemon touches
+                // neither.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                try db.execute(sql: "PRAGMA mmap_size = 268435456")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             try queue.writeWithoutTransaction { db in
