@@ -24,17 +24,23 @@ public struct ChannelRouter {
 
     /// Delivers and records one (nudge, channel).
     public func deliver(_ d: Delivery, commitment: Commitment, due: Instant, now: Instant) throws {
+        try store.settle([send(d, commitment: commitment, due: due, now: now)])
+    }
+
+    /// Sends one (nudge, channel) and says how it went, for the caller to record (with others, in one
+    /// transaction).
+    public func send(_ d: Delivery, commitment: Commitment, due: Instant, now: Instant) -> Settlement {
         let message = NudgeMessage(
             d.nudge, commitment: commitment, due: due, zone: config.settings.timezone, sentAt: now)
         let channel = config.channels[d.channel] ?? Channel(name: d.channel, kind: .console)
         switch send(message, channel, d) {
         case .sent:
-            try store.mark(d, .sent, at: now)
+            return Settlement(d, .delivered(.sent, error: nil, counts: true), at: now)
         case .unknown(let why):
             // Maybe delivered: it counts as told, and is never sent again.
-            try store.mark(d, .unknown, error: why, at: now)
+            return Settlement(d, .delivered(.unknown, error: why, counts: true), at: now)
         case .failed(let why, let retry):
-            try store.fail(d, reason: why, retry: retry, at: now)
+            return Settlement(d, .failed(why, retry: retry), at: now)
         case .unavailable(let why):
             let fallbackName = config.settings.fallback == d.channel ? "console" : config.settings.fallback
             let fallback = config.channels[fallbackName] ?? Channel(name: "console", kind: .console)
@@ -43,11 +49,10 @@ public struct ChannelRouter {
             var isConsole = false
             if case .console = fallback.kind { isConsole = true }
             if result == .sent && (fallbackCounts || !isConsole) {
-                try store.mark(d, .sent, error: note, at: now)
-            } else {
-                // Reaching only the fallback in the journal does not count as telling the user.
-                try store.fail(d, reason: note, retry: false, at: now)
+                return Settlement(d, .delivered(.sent, error: note, counts: true), at: now)
             }
+            // Reaching only the fallback in the journal does not count as telling the user.
+            return Settlement(d, .failed(note, retry: false), at: now)
         }
     }
 

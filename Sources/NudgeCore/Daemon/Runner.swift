@@ -7,40 +7,36 @@ import Foundation
 public struct Runner {
     public var config: Config
     public var store: Store
-    /// Sends a recorded delivery at a time and records how it went (a `ChannelRouter`, or a stand-in).
-    public var deliver: (Delivery, Commitment, Occurrence?, Instant) throws -> Void
-
-    /// A runner over a config and a record.
-    public init(
-        config: Config, store: Store, deliver: @escaping (Delivery, Commitment, Occurrence?, Instant) throws -> Void
-    ) {
-        self.config = config
-        self.store = store
-        self.deliver = deliver
-    }
+    /// Sends recorded deliveries (and the caller records how they went).
+    public var router: ChannelRouter
 
     /// A runner that sends through a channel router.
     public init(config: Config, store: Store, router: ChannelRouter) {
-        self.init(config: config, store: store) { d, c, o, now in
-            try router.deliver(d, commitment: c, due: o?.due ?? d.nudge.at, now: now)
-        }
+        self.config = config
+        self.store = store
+        self.router = router
     }
 
     /// Does everything due at `now`; returns the time of the next thing that will happen.
+    ///
+    /// Each planner step is recorded in one transaction before anything is sent, and the results of
+    /// its sends in one more: two syncs to disk per step, however many nudges it holds.
     @discardableResult
     public func run(now: Instant) throws -> Instant? {
         try store.settleInterrupted()
         let planner = Planner(settings: config.settings, commitments: config.commitments)
         let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func send(_ deliveries: [Delivery], _ occurrences: [Occurrence]) throws {
+            let settlements = deliveries.compactMap { d -> Settlement? in
+                guard let o = occurrences.first(where: { $0.id == d.nudge.occurrence }), let c = byID[o.commitment]
+                else { return nil }
+                return router.send(d, commitment: c, due: o.due, now: now)
+            }
+            try store.settle(settlements)
+        }
         // Retries of deliveries known to have failed.
         let state0 = try store.planState()
-        for d in try store.retriesDue(now: now) {
-            let occurrence =
-                state0.pending.values.first { $0.id == d.nudge.occurrence }
-                ?? state0.lastEnded.values.first { $0.id == d.nudge.occurrence }
-            guard let o = occurrence, let c = byID[o.commitment] else { continue }
-            try deliver(d, c, o, now)
-        }
+        try send(try store.retriesDue(now: now), Array(state0.pending.values) + Array(state0.lastEnded.values))
         for _ in 0..<1000 {
             let state = try store.planState()
             let (effects, next) = planner.step(now: now, state: state)
@@ -48,15 +44,8 @@ public struct Runner {
                 let retry = try store.nextRetry()
                 return [next, retry].compactMap { $0 }.min()
             }
-            for effect in effects {
-                let deliveries = try store.apply(effect, now: now) { byID[$0]?.channels ?? [] }
-                for d in deliveries {
-                    guard let o = state.pending.values.first(where: { $0.id == d.nudge.occurrence }),
-                        let c = byID[o.commitment]
-                    else { continue }
-                    try deliver(d, c, o, now)
-                }
-            }
+            let deliveries = try store.apply(effects, now: now) { byID[$0]?.channels ?? [] }
+            try send(deliveries, Array(state.pending.values))
         }
         return nil
     }

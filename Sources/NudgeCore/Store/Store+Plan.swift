@@ -2,6 +2,26 @@ import Foundation
 import GRDB
 
 /// A nudge recorded as planned, to be sent to one channel and then marked.
+/// How one delivery went, to be recorded with `Store.settle`.
+public struct Settlement: Sendable, Equatable {
+    public enum Result: Sendable, Equatable {
+        /// Sent or of unknown fate (or failed, when only a fallback took it); `counts` when the person was told.
+        case delivered(DeliveryState, error: String?, counts: Bool)
+        /// Known not delivered; retried later when `retry`.
+        case failed(String, retry: Bool)
+    }
+
+    public var delivery: Delivery
+    public var result: Result
+    public var at: Instant
+
+    public init(_ delivery: Delivery, _ result: Result, at: Instant) {
+        self.delivery = delivery
+        self.result = result
+        self.at = at
+    }
+}
+
 public struct Delivery: Sendable, Equatable {
     /// The ledger row.
     public var row: Int64
@@ -66,32 +86,45 @@ extension Store {
     /// returns them to be sent: the ledger makes each one go out at most once.
     public func apply(_ effect: Planner.Effect, now: Instant, channels: (CommitmentID) -> [String]) throws -> [Delivery]
     {
+        try apply([effect], now: now, channels: channels)
+    }
+
+    /// Records the effects of one planner step in one transaction (one sync to disk, not one per effect).
+    public func apply(_ effects: [Planner.Effect], now: Instant, channels: (CommitmentID) -> [String]) throws
+        -> [Delivery]
+    {
         try queue.write { db in
-            switch effect {
-            case .firstSeen(let id, let at):
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
-                    arguments: [id.rawValue, at.microseconds])
-                return []
-            case .start(let id, let due, let since):
-                try db.execute(
-                    sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
-                    arguments: [id.rawValue, due.microseconds, min(since, now).microseconds])
-                return []
-            case .end(let occ, let outcome, let at, let reason):
-                try db.execute(
-                    sql:
-                        "UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ? WHERE id = ? AND outcome IS NULL",
-                    arguments: [outcome.rawValue, at.microseconds, reason, occ])
-                return []
-            case .drop(let n):
-                try Self.handle(db, n)
-                return []
-            case .send(let n):
-                return try Self.plan(db, [n], now: now, channels: channels)
-            case .digest(let items):
-                return try Self.plan(db, items, now: now, channels: channels)
-            }
+            try effects.flatMap { try Self.apply($0, db, now: now, channels: channels) }
+        }
+    }
+
+    static func apply(_ effect: Planner.Effect, _ db: Database, now: Instant, channels: (CommitmentID) -> [String])
+        throws -> [Delivery]
+    {
+        switch effect {
+        case .firstSeen(let id, let at):
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+                arguments: [id.rawValue, at.microseconds])
+            return []
+        case .start(let id, let due, let since):
+            try db.execute(
+                sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
+                arguments: [id.rawValue, due.microseconds, min(since, now).microseconds])
+            return []
+        case .end(let occ, let outcome, let at, let reason):
+            try db.execute(
+                sql:
+                    "UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ? WHERE id = ? AND outcome IS NULL",
+                arguments: [outcome.rawValue, at.microseconds, reason, occ])
+            return []
+        case .drop(let n):
+            try Self.handle(db, n)
+            return []
+        case .send(let n):
+            return try Self.plan(db, [n], now: now, channels: channels)
+        case .digest(let items):
+            return try Self.plan(db, items, now: now, channels: channels)
         }
     }
 
@@ -99,14 +132,35 @@ extension Store {
     public func mark(
         _ delivery: Delivery, _ state: DeliveryState, error: String? = nil, at: Instant, counts: Bool = true
     ) throws {
+        try settle([Settlement(delivery, .delivered(state, error: error, counts: counts), at: at)])
+    }
+
+    /// Records how deliveries went, all in one transaction.
+    public func settle(_ settlements: [Settlement]) throws {
+        guard !settlements.isEmpty else { return }
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?",
-                arguments: [state.rawValue, error, at.microseconds, delivery.row])
-            if state != .failed && counts {
-                try db.execute(
-                    sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
-                    arguments: [at.microseconds, delivery.nudge.occurrence])
+            for s in settlements {
+                switch s.result {
+                case .delivered(let state, let error, let counts):
+                    try db.execute(
+                        sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?",
+                        arguments: [state.rawValue, error, s.at.microseconds, s.delivery.row])
+                    if state != .failed && counts {
+                        try db.execute(
+                            sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
+                            arguments: [s.at.microseconds, s.delivery.nudge.occurrence])
+                    }
+                case .failed(let reason, let retry):
+                    let attempts =
+                        try Int.fetchOne(
+                            db, sql: "SELECT attempts FROM nudge WHERE id = ?", arguments: [s.delivery.row]) ?? 1
+                    let next: Int64? =
+                        retry && attempts <= Self.retryDelays.count
+                        ? s.at.microseconds + Self.retryDelays[attempts - 1].microseconds : nil
+                    try db.execute(
+                        sql: "UPDATE nudge SET state = 'failed', error = ?, at = ?, retry_at = ? WHERE id = ?",
+                        arguments: [reason, s.at.microseconds, next, s.delivery.row])
+                }
             }
         }
     }
@@ -196,16 +250,7 @@ extension Store {
 
     /// Records a failed delivery; when `retry`, schedules the next attempt (or gives up after the last).
     public func fail(_ delivery: Delivery, reason: String, retry: Bool, at: Instant) throws {
-        try queue.write { db in
-            let attempts =
-                try Int.fetchOne(db, sql: "SELECT attempts FROM nudge WHERE id = ?", arguments: [delivery.row]) ?? 1
-            let next: Int64? =
-                retry && attempts <= Self.retryDelays.count
-                ? at.microseconds + Self.retryDelays[attempts - 1].microseconds : nil
-            try db.execute(
-                sql: "UPDATE nudge SET state = 'failed', error = ?, at = ?, retry_at = ? WHERE id = ?",
-                arguments: [reason, at.microseconds, next, delivery.row])
-        }
+        try settle([Settlement(delivery, .failed(reason, retry: retry), at: at)])
     }
 
     /// Failed deliveries whose retry is due, now marked planned again (so a crash leaves them unknown).
