@@ -105,7 +105,7 @@ public final class Daemon: @unchecked Sendable {
         if let next {
             let us = max(next.microseconds, Instant.now.microseconds)
             let ts = timespec(tv_sec: Int(us / 1_000_000), tv_nsec: Int(us % 1_000_000) * 1000)
-            t.schedule(wallDeadline: DispatchWallTime(timespec: ts), leeway: .milliseconds(20))
+            t.schedule(wallDeadline: DispatchWallTime(timespec: ts), leeway: .milliseconds(1))
         } else {
             t.schedule(wallDeadline: .distantFuture)
         }
