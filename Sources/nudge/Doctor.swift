@@ -8,8 +8,8 @@ extension Nudge {
         static let configuration = CommandConfiguration(
             abstract: "Check the config, the record, the desktop, the channels' programs and the service.",
             discussion: """
-                One line per check: ✓ passed, ! a warning (does not fail), ✗ a problem, with the command that \
-                fixes it on the next line. Creates no config or record and starts no systemd manager. Exits 1 when \
+                One line per check, marked as passed, as a warning (does not fail) or as a problem, which comes \
+                with the command that fixes it on the next line. Creates no config or record and starts no systemd manager. Exits 1 when \
                 any check fails.
                 """
         )
