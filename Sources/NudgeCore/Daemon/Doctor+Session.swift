@@ -63,7 +63,7 @@ extension Doctor {
                 .failed("notification server", "\(error)", fix: "start one (dunst, or your desktop's own)"),
             ]
         }
-        let name = serverInformation().map { "\($0.name) \($0.version) (\($0.vendor))" } ?? "a server"
+        let name = (try? bus.serverInformation()).map { "\($0.name) \($0.version) (\($0.vendor))" } ?? "a server"
         let server: DoctorCheck =
             capabilities.contains("actions")
             ? .passed("notification server", "\(name), has actions: popups get Done / Snooze / Skip")
@@ -71,50 +71,6 @@ extension Doctor {
                 "notification server",
                 "\(name) lacks \"actions\": popups carry no buttons and say which nudge command answers them")
         return [.passed("session bus", "connected to \(place)"), server]
-    }
-
-    /// GetServerInformation (name, vendor, version, spec version) through `busctl`, or nil.
-    ///
-    /// `NotificationBus` keeps its call helpers private, so this one call goes through busctl, which
-    /// reads the same session bus address.
-    private func serverInformation() -> (name: String, vendor: String, version: String)? {
-        let argv = [
-            "busctl", "--user", "--timeout=\(max(1, timeout.microseconds / 1_000_000))", "call",
-            "org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-            "GetServerInformation",
-        ]
-        guard let result = try? Subprocess.run(argv, timeout: timeout), result.exitStatus == 0 else { return nil }
-        // ssss "dunst" "knopwob" "1.9.0" "1.2"
-        let fields = Self.quotedStrings(result.standardOutput)
-        guard fields.count >= 3 else { return nil }
-        return (fields[0], fields[1], fields[2])
-    }
-
-    /// The double-quoted strings of busctl's output, with its backslash escapes undone.
-    static func quotedStrings(_ text: String) -> [String] {
-        var out: [String] = []
-        var current: String?
-        var escaped = false
-        for ch in text {
-            if var s = current {
-                if escaped {
-                    s.append(ch)
-                    escaped = false
-                } else if ch == "\\" {
-                    escaped = true
-                } else if ch == "\"" {
-                    out.append(s)
-                    current = nil
-                    continue
-                } else {
-                    s.append(ch)
-                }
-                current = s
-            } else if ch == "\"" {
-                current = ""
-            }
-        }
-        return out
     }
 
     /// The systemd user manager, and what runs nudge: nudge.service, nudge-tick.timer, or a daemon

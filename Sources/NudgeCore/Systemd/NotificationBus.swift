@@ -139,6 +139,21 @@ public final class NotificationBus {
         return out
     }
 
+    /// The server's name, vendor and version (GetServerInformation).
+    public func serverInformation() throws -> (name: String, vendor: String, version: String) {
+        let m = try newCall("GetServerInformation")
+        defer { sd_bus_message_unref(m) }
+        let reply = try call(m)
+        defer { sd_bus_message_unref(reply) }
+        var fields: [String] = []
+        for _ in 0..<3 {
+            var p: UnsafePointer<CChar>?
+            try check(sd_bus_message_read_basic(reply, CChar(UInt8(ascii: "s")), &p))
+            fields.append(p.map { String(cString: $0) } ?? "")
+        }
+        return (fields[0], fields[1], fields[2])
+    }
+
     /// Shows a notification (replacing `replaces` when not 0); returns its id.
     public func notify(
         summary: String, body: String, replaces: UInt32, actions: [(String, String)], urgency: UInt8,
