@@ -109,6 +109,14 @@ struct MakeInstallTests {
         }
         let bash = try run("/bin/bash", ["-n", root + "/share/bash-completion/completions/nudge"], home: root)
         #expect(bash.status == 0, "\(bash.err)")
+        // `nudge do<TAB>` in bash, with the installed script and binary.
+        let script = """
+            source '\(root)/share/bash-completion/completions/nudge'
+            COMP_WORDS=(nudge do); COMP_CWORD=1; COMP_LINE='nudge do'; COMP_POINT=8
+            _nudge nudge do nudge; echo "${COMPREPLY[*]}"
+            """
+        let tab = try run("/bin/bash", ["-c", script], home: root, extra: ["PATH": root + "/bin:/usr/bin:/bin"])
+        #expect(tab.out.trimmingCharacters(in: .whitespacesAndNewlines) == "done doctor", "\(tab.out) \(tab.err)")
 
         let help = try run(root + "/bin/nudge", ["--help"], home: root)
         #expect(help.status == 0)
