@@ -44,7 +44,7 @@ public enum Timestamp {
             var micro: Int64 = 0
             if parts.count == 2 {
                 let digits = String(parts[1].prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0)
-                guard let m = Int64(digits), parts[1].allSatisfy(\.isNumber) else { throw fail("bad fraction") }
+                guard let m = Int64(digits), parts[1].allSatisfy(\.isASCIIDigit) else { throw fail("bad fraction") }
                 micro = m
             }
             return Parsed(instant: Instant(microseconds: secs * 1_000_000 + micro), isLocal: false)
@@ -92,7 +92,7 @@ public enum Timestamp {
         guard !words.isEmpty, words.count <= 2 else { throw fail("expected a date and a time") }
         var timeWord: String? = words.count == 2 ? words[1] : nil
         if words[0].contains("-") {
-            let f = words[0].split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
+            let f = words[0].split(separator: "-", omittingEmptySubsequences: false).map { Self.digits($0) }
             guard f.count == 3, let y = f[0], let m = f[1], let d = f[2], (0...9999).contains(y), (1...12).contains(m),
                 d >= 1, d <= CivilDate.daysInMonth(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m)
             else { throw fail("\"\(words[0])\" is not a date YYYY-MM-DD") }
@@ -104,23 +104,31 @@ public enum Timestamp {
         }
         if let timeWord {
             let parts = timeWord.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2 || parts.count == 3, let h = Int64(parts[0]), let m = Int64(parts[1]),
+            guard parts.count == 2 || parts.count == 3, let h = Self.digits(parts[0]), let m = Self.digits(parts[1]),
                 (0...23).contains(h), (0...59).contains(m)
             else { throw fail("\"\(timeWord)\" is not a time HH:MM[:SS]") }
             date.hour = h
             date.minute = m
             if parts.count == 3 {
                 let sp = parts[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let s = Int64(sp[0]), (0...59).contains(s) else { throw fail("bad seconds") }
+                guard let s = Self.digits(sp[0]), (0...59).contains(s) else { throw fail("bad seconds") }
                 date.second = s
                 if sp.count == 2 {
                     let digits = String(sp[1].prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0)
-                    guard let us = Int64(digits) else { throw fail("bad fraction of a second") }
+                    guard let us = Int64(digits), sp[1].allSatisfy(\.isASCIIDigit) else {
+                        throw fail("bad fraction of a second")
+                    }
                     date.microsecond = us
                 }
             }
         }
         return local(date, zone: zone, isDST: isDST)
+    }
+
+    /// A field of ASCII digits only: `Int64("+5")` would take a sign, which systemd does not.
+    static func digits(_ text: Substring) -> Int64? {
+        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else { return nil }
+        return Int64(text)
     }
 
     /// A wall-clock reading resolved as glibc's `mktime` does (a first call: no remembered offset),
@@ -143,4 +151,9 @@ extension LocalDateTime {
         r.microsecond = microsecond
         return r
     }
+}
+
+extension Character {
+    /// 0 to 9, and nothing else that Unicode calls a number.
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }
