@@ -3,6 +3,7 @@
 // Everything that varies between runs (environment, clock, host, zone) is fixed so that a finding
 // reproduces exactly.
 import Foundation
+import FuzzDriver
 import NudgeCore
 
 private let loader = ConfigLoader(
@@ -186,23 +187,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return sink == -1 ? 1 : 0
 }
 
-// SwiftPM (tools version 5.5 and later) compiles an executable target's entry point as `ConfigFuzz_main`
-// and links it with `--defsym main=ConfigFuzz_main`. With -parse-as-library no such function is emitted
-// and the link fails, so define it here and hand over to libFuzzer's driver, which is what libFuzzer's
-// own `main` does. (Because `main` is then defined, libFuzzer's FuzzerMain.o is never pulled in.)
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+// SwiftPM links `main` to `ConfigFuzz_main`; the shared driver (FuzzDriver) explains why.
 @_cdecl("ConfigFuzz_main")
-public func configFuzzMain(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+public func configFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
 }
