@@ -21,10 +21,8 @@ extension Nudge {
         func run() throws {
             let store = try openStore()
             let config = try loadCommitments(options, store: store)
-            let report = ReportBuilder.build(
-                config: config, ended: try store.ended(), lateness: try store.latenesses(),
-                repaired: try store.repaired(), now: .now,
-                weeks: weeks)
+            let records = try store.outcomeRecords(config: config, repaired: try store.repaired())
+            let report = ReportBuilder.build(config: config, records: records, now: .now, weeks: weeks)
             if json {
                 print(try report.json(), terminator: "")
             } else if csv {

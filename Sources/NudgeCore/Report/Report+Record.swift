@@ -21,20 +21,8 @@ extension Commitment {
 }
 
 extension ReportBuilder {
-    /// The report of a config's commitments from the record's ended occurrences.
-    public static func build(
-        config: Config, ended: [Occurrence], lateness: [Int64: Span], repaired: Set<Int64> = [], now: Instant,
-        weeks: Int
-    ) -> Report {
-        let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let records = ended.compactMap { o -> OutcomeRecord? in
-            guard let outcome = o.outcome, let at = o.outcomeAt else { return nil }
-            let c = byID[o.commitment]
-            return OutcomeRecord(
-                commitment: o.commitment, title: c?.title ?? o.commitment.rawValue, with: c?.with, due: o.due,
-                outcome: outcome, outcomeAt: at, lateness: lateness[o.id], onTime: c?.onTime ?? Defaults.onTime,
-                repaired: repaired.contains(o.id))
-        }
+    /// The report of a config's commitments from outcome records (`Store.outcomeRecords`).
+    public static func build(config: Config, records: [OutcomeRecord], now: Instant, weeks: Int) -> Report {
         let infos = config.commitments.map {
             CommitmentInfo(id: $0.id, title: $0.title, with: $0.with, perDay: $0.perDay(now: now))
         }

@@ -182,19 +182,6 @@ extension Store {
         }
     }
 
-    /// Every ended occurrence, in no particular order (for reports, which sort for themselves).
-    public func ended() throws -> [Occurrence] {
-        try queue.read { db in
-            var out: [Occurrence] = []
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NOT NULL")
-            while let row = try rows.next() {
-                if let o = Self.occurrence(row) { out.append(o) }
-            }
-            return out
-        }
-    }
-
     /// The signed lateness of every kept occurrence, by occurrence id.
     public func latenesses() throws -> [Int64: Span] {
         try queue.read { db in

@@ -1,0 +1,33 @@
+import GRDB
+
+extension Store {
+    /// The outcome record of every ended occurrence, read straight from the record: a report over years
+    /// of history reads only the columns it shows, in no particular order (the report sorts).
+    public func outcomeRecords(config: Config, repaired: Set<Int64>) throws -> [OutcomeRecord] {
+        let byID = Dictionary(config.commitments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        return try queue.read { db in
+            var out: [OutcomeRecord] = []
+            var ids: [String: CommitmentID] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, commitment, due, outcome, outcome_at, lateness FROM occurrence
+                    WHERE outcome IS NOT NULL AND outcome_at IS NOT NULL
+                    """)
+            while let row = try rows.next() {
+                let raw: String = row[1]
+                guard let id = ids[raw] ?? CommitmentID(raw), let outcome = Outcome(rawValue: row[3]) else { continue }
+                ids[raw] = id
+                let c = byID[raw]
+                out.append(
+                    OutcomeRecord(
+                        commitment: id, title: c?.title ?? raw, with: c?.with, due: Instant(microseconds: row[2]),
+                        outcome: outcome, outcomeAt: Instant(microseconds: row[4]),
+                        lateness: (row[5] as Int64?).map(Span.init(microseconds:)),
+                        onTime: c?.onTime ?? Defaults.onTime,
+                        repaired: repaired.contains(row[0])))
+            }
+            return out
+        }
+    }
+}
