@@ -115,7 +115,11 @@ public enum ReportBuilder {
     /// each record counting on the day of its due time.
     static func heatmap(_ records: [OutcomeRecord], from first: Int64, through last: Int64, zone: Zone) -> Heatmap {
         var days = Array(repeating: DayMark.none, count: Int(max(0, last - first + 1)))
-        for record in records {
+        // Records far outside the weeks shown need no conversion to local time: no zone is more than
+        // a day away from UTC.
+        let earliest = Instant(seconds: (first - 2) * 86_400)
+        let latest = Instant(seconds: (last + 3) * 86_400)
+        for record in records where record.due >= earliest && record.due < latest {
             let d = day(of: record.due, in: zone)
             guard d >= first, d <= last else { continue }
             let i = Int(d - first)

@@ -7,25 +7,29 @@ extension Store {
         let byID = Dictionary(config.commitments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         return try queue.read { db in
             var out: [OutcomeRecord] = []
-            var ids: [String: CommitmentID] = [:]
+            // Rows of one commitment often come together: each run of them is looked up once.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT id, commitment, due, outcome, outcome_at, lateness FROM occurrence
                     WHERE outcome IS NOT NULL AND outcome_at IS NOT NULL
                     """)
+            var raw = ""
+            var id: CommitmentID?
+            var c: Commitment?
             while let row = try rows.next() {
-                let raw: String = row[1]
-                guard let id = ids[raw] ?? CommitmentID(raw), let outcome = Outcome(rawValue: row[3]) else { continue }
-                ids[raw] = id
-                let c = byID[raw]
+                let name: String = row[1]
+                if name != raw {
+                    (raw, id, c) = (name, CommitmentID(name), byID[name])
+                }
+                guard let id, let outcome = Outcome(rawValue: row[3]) else { continue }
                 out.append(
                     OutcomeRecord(
                         commitment: id, title: c?.title ?? raw, with: c?.with, due: Instant(microseconds: row[2]),
                         outcome: outcome, outcomeAt: Instant(microseconds: row[4]),
                         lateness: (row[5] as Int64?).map(Span.init(microseconds:)),
                         onTime: c?.onTime ?? Defaults.onTime,
-                        repaired: repaired.contains(row[0])))
+                        repaired: !repaired.isEmpty && repaired.contains(row[0])))
             }
             return out
         }
