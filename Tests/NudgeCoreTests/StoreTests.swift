@@ -50,6 +50,36 @@ struct StoreTests {
         #expect(try store.pending().first?.handled == 1)
     }
 
+    @Test func doneEarlyOnAPromiseNeverPlannedIsNotStartedAgain() throws {
+        // A commitment the planner has not seen yet, answered "done" the evening before it is due.
+        let config = try #require(
+            try ConfigLoaderTests.load(
+                """
+                [settings]
+                timezone = "UTC"
+                channels = ["console"]
+
+                [[commitment]]
+                id = "gym"
+                title = "Gym"
+                when = "Mon 07:00"
+                """
+            ).config)
+        let store = try Store(path: tempPath())
+        let sunday = Instant(seconds: 1_795_632_000)  // Sun 2026-11-29 16:00 UTC
+        let monday = sunday + Span.hours(15).microseconds  // 07:00
+        let gym = try #require(CommitmentID("gym"))
+        let occ = try store.startEarly(gym, due: monday, now: sunday)
+        try store.answer(occ, .kept, at: sunday, now: sunday)
+        let runner = Runner(
+            config: config, store: store, router: ChannelRouter(config: config, store: store) { _, _, _ in .sent })
+        try runner.run(now: monday)
+        try runner.run(now: monday + Span.hours(1).microseconds)
+        let dues = try store.queue.read { db in try Int64.fetchAll(db, sql: "SELECT due FROM occurrence") }
+        #expect(dues == [monday.microseconds])
+        #expect(try store.planState().lastEnded[gym]?.id == occ)
+    }
+
     @Test func twoWritersAtOnceLoseNothing() throws {
         let path = tempPath()
         let a = try Store(path: path)

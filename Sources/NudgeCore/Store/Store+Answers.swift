@@ -153,6 +153,10 @@ extension Store {
     /// Starts an occurrence ahead of its due time ("done early"), returning its id.
     public func startEarly(_ commitment: CommitmentID, due: Instant, now: Instant) throws -> Int64 {
         try queue.write { db in
+            // Every commitment with an occurrence is in `seen` (planState lists commitments from it).
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+                arguments: [commitment.rawValue, now.microseconds])
             try db.execute(
                 sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
                 arguments: [commitment.rawValue, due.microseconds, now.microseconds])

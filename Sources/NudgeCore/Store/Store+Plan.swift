@@ -61,9 +61,10 @@ extension Store {
             {
                 if let o = Self.occurrence(row) { state.pending[o.commitment] = o }
             }
-            // One index lookup per commitment, not one per occurrence ever recorded.
+            // One index lookup per commitment (every commitment with an occurrence is in `seen`), not one
+            // per occurrence ever recorded.
             let ended = """
-                SELECT \(Self.occurrenceColumns("o.")) FROM (SELECT DISTINCT commitment FROM occurrence) c JOIN occurrence o ON o.id = (
+                SELECT \(Self.occurrenceColumns("o.")) FROM seen c JOIN occurrence o ON o.id = (
                     SELECT id FROM occurrence WHERE commitment = c.commitment AND outcome IS NOT NULL
                     ORDER BY due DESC, id DESC LIMIT 1)
                 """

@@ -186,6 +186,14 @@ public final class Store: Sendable {
                     ALTER TABLE nudge ADD COLUMN closed_reason INTEGER;
                     """)
         }
+        m.registerMigration("v4") { db in
+            // `seen` lists every commitment that has an occurrence ("done early" did not add one before).
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO seen (commitment, first_seen)
+                    SELECT commitment, MIN(created) FROM occurrence GROUP BY commitment
+                    """)
+        }
         return m
     }
 }
