@@ -38,7 +38,14 @@ public enum ReportBuilder {
 
         var theirs: [String: Set<CommitmentID>] = [:]
         for part in parts { if let name = part.with { theirs[name, default: []].insert(part.id) } }
-        for record in sorted { if let name = record.with { theirs[name, default: []].insert(record.commitment) } }
+        // Records of one commitment name the same person run after run: look each run up once.
+        for (id, own) in byCommitment {
+            var last: String?
+            for record in own where record.with != last {
+                last = record.with
+                if let name = record.with { theirs[name, default: []].insert(id) }
+            }
+        }
         let people = theirs.filter { !$0.key.isEmpty }.sorted { $0.key < $1.key }.map { name, ids in
             let rate = ids.reduce(0) { $0 + (rates[$1] ?? 0) }
             return Report.PersonPart(
