@@ -1,6 +1,33 @@
 import Foundation
 import Testing
 
+/// A peer a test needs is missing: in CI that fails the test (.ci/run installs every peer); elsewhere the
+/// test is skipped, with the reason printed.
+func peerMissing(_ why: String) {
+    if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("\(why)") } else { print("skipping: \(why)") }
+}
+
+/// Runs a program to its end with standard input closed; returns its status, stdout and stderr.
+func runProcess(_ program: String, _ args: [String], environment: [String: String], in dir: URL? = nil) throws -> (
+    status: Int32, out: String, err: String
+) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: program)
+    p.arguments = args
+    p.environment = environment
+    if let dir { p.currentDirectoryURL = dir }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
 /// Runs the built `nudge` binary, optionally under faketime, in a private config and state directory.
 struct CLIRunner {
     let dir: URL
@@ -34,40 +61,24 @@ struct CLIRunner {
         {
             return p
         }
-        if ProcessInfo.processInfo.environment["CI"] != nil {
-            Issue.record("faketime is missing; .ci/run installs it (apt-get install faketime)")
-        } else {
-            print("skipping: faketime is not installed (apt-get install faketime)")
-        }
+        peerMissing("faketime is not installed; .ci/run installs it (apt-get install faketime)")
         return nil
     }
 
     /// Runs `nudge ARGS` at local time `at` ("2026-11-29 18:45:00"), returning status, stdout and stderr.
     func run(_ args: [String], at: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
+        var program = Self.binary
         var argv = args
         if let at {
             guard let faketime = Self.faketime() else { return (-1, "", "no faketime") }
-            p.executableURL = URL(fileURLWithPath: faketime)
+            program = faketime
             argv = [at, Self.binary] + args
-        } else {
-            p.executableURL = URL(fileURLWithPath: Self.binary)
         }
-        p.arguments = argv
-        p.environment = [
+        let environment = [
             "TZ": zone, "HOME": dir.path, "NUDGE_CONFIG": dir.appendingPathComponent("config.toml").path,
             "XDG_STATE_HOME": dir.appendingPathComponent("state").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
         ].merging(extra) { _, b in b }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return try runProcess(program, argv, environment: environment)
     }
 }
 
@@ -78,20 +89,9 @@ extension CLIRunner {
     /// Runs one SQL query on the record with Python's sqlite3 (another process, like any reader); rows are
     /// lines, columns separated by "|".
     func query(_ sql: String, in file: String? = nil) throws -> String {
-        let q = Process()
-        q.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        q.arguments = [
-            "-c",
-            "import sqlite3,sys\nfor r in sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2]): print('|'.join(map(str, r)))",
-            file ?? database, sql,
-        ]
-        let out = Pipe()
-        q.standardOutput = out
-        q.standardError = FileHandle.nullDevice
-        q.standardInput = FileHandle.nullDevice
-        try q.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        q.waitUntilExit()
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let script =
+            "import sqlite3,sys\nfor r in sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2]): print('|'.join(map(str, r)))"
+        return try runProcess("/usr/bin/python3", ["-c", script, file ?? database, sql], environment: [:]).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

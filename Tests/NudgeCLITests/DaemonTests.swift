@@ -10,6 +10,13 @@ struct DaemonTests {
         let err = Pipe()
         var output = ""
 
+        /// Ends the daemon (SIGTERM) if it still runs, and waits for it.
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+
         func readOutput(until text: String, timeout: Double) -> Bool {
             let end = Date().addingTimeInterval(timeout)
             let fd = out.fileHandleForReading.fileDescriptor

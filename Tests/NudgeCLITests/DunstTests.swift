@@ -10,12 +10,7 @@ struct DunstTests {
     static func available() -> Bool {
         let missing = tools.filter { !FileManager.default.isExecutableFile(atPath: $0) }
         guard missing.isEmpty else {
-            let why = "\(missing.joined(separator: ", ")) missing; .ci/run installs dbus xvfb xauth dunst"
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("\(why)")
-            } else {
-                print("skipping: \(why)")
-            }
+            peerMissing("\(missing.joined(separator: ", ")) missing; .ci/run installs dbus xvfb xauth dunst")
             return false
         }
         return true
@@ -93,18 +88,9 @@ struct DunstTests {
 
         /// `dunstctl ARGS`, its output trimmed.
         func ctl(_ args: [String]) -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/dunstctl")
-            p.arguments = args
-            p.environment = ["DBUS_SESSION_BUS_ADDRESS": address, "PATH": "/usr/bin:/bin"]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            p.standardInput = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return "" }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let r = try? runProcess(
+                "/usr/bin/dunstctl", args, environment: ["DBUS_SESSION_BUS_ADDRESS": address, "PATH": "/usr/bin:/bin"])
+            return (r?.out ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         /// How many popups are on screen.
@@ -181,12 +167,7 @@ struct DunstTests {
         let bus = ["DBUS_SESSION_BUS_ADDRESS": screen.address]
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try DaemonTests().start(cli, notify: notify, watchdog: false, extra: bus)
-        defer {
-            if child.process.isRunning {
-                child.process.terminate()
-                child.process.waitUntilExit()
-            }
-        }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         // The reminder shows first; at the due time it is replaced, and the other two join it.
         #expect(screen.wait(timeout: 8) { screen.displayed == 1 })
@@ -270,12 +251,7 @@ struct DunstTests {
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try DaemonTests().start(
             cli, notify: notify, watchdog: false, extra: ["DBUS_SESSION_BUS_ADDRESS": screen.address])
-        defer {
-            if child.process.isRunning {
-                child.process.terminate()
-                child.process.waitUntilExit()
-            }
-        }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         #expect(screen.wait(timeout: 8) { screen.displayed == 1 })
         // The session ends (bus, screen and server) and a new one starts at the same address.

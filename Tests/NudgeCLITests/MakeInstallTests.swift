@@ -149,12 +149,7 @@ struct MakeInstallTests {
         for dir in ["/usr/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
             return "\(dir)/\(name)"
         }
-        let install = "apt-get install \(package ?? name)"
-        if ProcessInfo.processInfo.environment["CI"] != nil {
-            Issue.record("\(name) is missing; .ci/run installs it (\(install))")
-        } else {
-            print("skipping: \(name) is not installed (\(install))")
-        }
+        peerMissing("\(name) is not installed; .ci/run installs it (apt-get install \(package ?? name))")
         return nil
     }
 
@@ -162,20 +157,9 @@ struct MakeInstallTests {
     static func run(_ program: String, _ args: [String], home: String, extra: [String: String] = [:]) throws -> (
         status: Int32, out: String, err: String
     ) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        p.currentDirectoryURL = repo
-        p.environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"].merging(extra) { _, b in b }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runProcess(
+            program, args,
+            environment: ["HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"].merging(extra) { _, b in b },
+            in: repo)
     }
 }
