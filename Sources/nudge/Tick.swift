@@ -51,7 +51,7 @@ extension Nudge {
             let runner = Runner(
                 config: config, store: store,
                 router: ChannelRouter(
-                    config: config, store: store, fallbackCounts: !Journal.isJournal(STDOUT_FILENO),
+                    config: config, fallbackCounts: !Journal.isJournal(STDOUT_FILENO),
                     send: makeSend(log: nil, store: store)))
             do {
                 try runner.run(now: .now)

@@ -51,7 +51,7 @@ struct ChannelRouterTests {
         rec.results["desktop"] = [.unavailable("no session bus")]
         rec.results["mail"] = [.unavailable("no sendmail")]
         let runner = Runner(
-            config: config, store: store, router: ChannelRouter(config: config, store: store, send: rec.send))
+            config: config, store: store, router: ChannelRouter(config: config, send: rec.send))
         try runner.run(now: try t("2026-11-29 12:00"))
         try runner.run(now: try t("2026-11-29 19:00"))
         #expect(rec.sent == ["desktop:due#0", "console:due#0", "mail:due#0", "console:due#0"])
@@ -64,7 +64,7 @@ struct ChannelRouterTests {
         let (config, store, rec) = try setUp()
         rec.results["desktop"] = [.unavailable("no session bus")]
         rec.results["mail"] = [.unavailable("no sendmail")]
-        let router = ChannelRouter(config: config, store: store, fallbackCounts: true, send: rec.send)
+        let router = ChannelRouter(config: config, fallbackCounts: true, send: rec.send)
         let runner = Runner(config: config, store: store, router: router)
         try runner.run(now: try t("2026-11-29 12:00"))
         try runner.run(now: try t("2026-11-29 19:00"))
@@ -79,7 +79,7 @@ struct ChannelRouterTests {
         rec.results["desktop"] = [.unavailable("no session bus")]
         // fallbackCounts false: the console would only reach the journal; mail reaches a person.
         let runner = Runner(
-            config: config, store: store, router: ChannelRouter(config: config, store: store, send: rec.send))
+            config: config, store: store, router: ChannelRouter(config: config, send: rec.send))
         try runner.run(now: try t("2026-11-29 12:00"))
         try runner.run(now: try t("2026-11-29 19:00"))
         #expect(rec.sent == ["desktop:due#0", "mail:due#0"])
@@ -91,7 +91,7 @@ struct ChannelRouterTests {
         let (config, store, rec) = try setUp()
         rec.results["mail"] = Array(repeating: .failed("exit 75", retry: true), count: 4)
         let runner = Runner(
-            config: config, store: store, router: ChannelRouter(config: config, store: store, send: rec.send))
+            config: config, store: store, router: ChannelRouter(config: config, send: rec.send))
         try runner.run(now: try t("2026-11-29 12:00"))
         #expect(try runner.run(now: try t("2026-11-29 19:00")) == (try t("2026-11-29 19:00:30")))
         try runner.run(now: try t("2026-11-29 19:00:29"))
@@ -110,7 +110,7 @@ struct ChannelRouterTests {
         rec.results["desktop"] = [.unavailable("no bus")]
         rec.results["mail"] = [.unknown("timeout after 30s")]
         let runner = Runner(
-            config: config, store: store, router: ChannelRouter(config: config, store: store, send: rec.send))
+            config: config, store: store, router: ChannelRouter(config: config, send: rec.send))
         try runner.run(now: try t("2026-11-29 12:00"))
         try runner.run(now: try t("2026-11-29 19:00"))
         try runner.run(now: try t("2026-11-29 19:30"))

@@ -72,7 +72,7 @@ struct StoreTests {
         let occ = try store.startEarly(gym, due: monday, now: sunday)
         try store.answer(occ, .kept, at: sunday, now: sunday)
         let runner = Runner(
-            config: config, store: store, router: ChannelRouter(config: config, store: store) { _, _, _ in .sent })
+            config: config, store: store, router: ChannelRouter(config: config) { _, _, _ in .sent })
         try runner.run(now: monday)
         try runner.run(now: monday + Span.hours(1).microseconds)
         let dues = try store.queue.read { db in try Int64.fetchAll(db, sql: "SELECT due FROM occurrence") }

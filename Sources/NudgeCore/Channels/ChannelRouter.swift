@@ -1,12 +1,11 @@
-/// Sends each recorded delivery through its channel and records how it went (DESIGN.md §5): an
-/// unavailable channel is replaced by `settings.fallback` for that nudge, failures known to be
-/// undelivered are retried (30 s, 2 min, 10 min), an unknown outcome is never resent.
+/// Sends each recorded delivery through its channel and says how it went, for `Runner` to record
+/// (DESIGN.md §5): an unavailable channel is replaced by `settings.fallback` for that nudge, failures
+/// known to be undelivered are retried (30 s, 2 min, 10 min), an unknown outcome is never resent.
 public struct ChannelRouter {
     /// Sends one message through one channel.
     public typealias Send = (NudgeMessage, Channel, Delivery) -> ChannelResult
 
     public var config: Config
-    public var store: Store
     /// The real senders by channel kind; the console is always there.
     public var send: Send
     /// Whether a nudge that reached only a console fallback counts as telling the user: yes when it
@@ -14,17 +13,11 @@ public struct ChannelRouter {
     /// fallback (mail, a command) that took the nudge counts.
     public var fallbackCounts: Bool
 
-    /// A router over a config and a record.
-    public init(config: Config, store: Store, fallbackCounts: Bool = false, send: @escaping Send) {
+    /// A router over a config's channels.
+    public init(config: Config, fallbackCounts: Bool = false, send: @escaping Send) {
         self.config = config
-        self.store = store
         self.fallbackCounts = fallbackCounts
         self.send = send
-    }
-
-    /// Delivers and records one (nudge, channel).
-    public func deliver(_ d: Delivery, commitment: Commitment, due: Instant, now: Instant) throws {
-        try store.settle([send(d, commitment: commitment, due: due, now: now)])
     }
 
     /// Sends one (nudge, channel) and says how it went, for the caller to record (with others, in one
@@ -35,10 +28,10 @@ public struct ChannelRouter {
         let channel = config.channels[d.channel] ?? Channel(name: d.channel, kind: .console)
         switch send(message, channel, d) {
         case .sent:
-            return Settlement(d, .delivered(.sent, error: nil, counts: true), at: now)
+            return Settlement(d, .delivered(.sent, error: nil), at: now)
         case .unknown(let why):
             // Maybe delivered: it counts as told, and is never sent again.
-            return Settlement(d, .delivered(.unknown, error: why, counts: true), at: now)
+            return Settlement(d, .delivered(.unknown, error: why), at: now)
         case .failed(let why, let retry):
             return Settlement(d, .failed(why, retry: retry), at: now)
         case .unavailable(let why):
@@ -49,7 +42,7 @@ public struct ChannelRouter {
             var isConsole = false
             if case .console = fallback.kind { isConsole = true }
             if result == .sent && (fallbackCounts || !isConsole) {
-                return Settlement(d, .delivered(.sent, error: note, counts: true), at: now)
+                return Settlement(d, .delivered(.sent, error: note), at: now)
             }
             // Reaching only the fallback in the journal does not count as telling the user.
             return Settlement(d, .failed(note, retry: false), at: now)

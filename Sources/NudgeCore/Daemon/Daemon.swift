@@ -87,7 +87,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             let runner = Runner(
                 config: config, store: store,
-                router: ChannelRouter(config: config, store: store, fallbackCounts: fallbackCounts, send: send))
+                router: ChannelRouter(config: config, fallbackCounts: fallbackCounts, send: send))
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {
@@ -116,7 +116,8 @@ public final class Daemon: @unchecked Sendable {
 
     func updateStatus(now: Instant) {
         let state = (try? store.planState()) ?? PlanState()
-        let pending = (try? store.pending()) ?? []
+        // The same order as `Store.pending()`, without reading the record twice.
+        let pending = state.pending.values.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         closeAnswered(pending: pending)
         let summary = StatusSummary(config: config, state: state, pending: pending, now: now, count: 1)
         var text = "\(pending.count) pending"

@@ -1,12 +1,11 @@
 import Foundation
 import GRDB
 
-/// A nudge recorded as planned, to be sent to one channel and then marked.
 /// How one delivery went, to be recorded with `Store.settle`.
 public struct Settlement: Sendable, Equatable {
     public enum Result: Sendable, Equatable {
-        /// Sent or of unknown fate (or failed, when only a fallback took it); `counts` when the person was told.
-        case delivered(DeliveryState, error: String?, counts: Bool)
+        /// Sent, or of unknown fate: either way the person counts as told, and it is never sent again.
+        case delivered(DeliveryState, error: String?)
         /// Known not delivered; retried later when `retry`.
         case failed(String, retry: Bool)
     }
@@ -22,6 +21,7 @@ public struct Settlement: Sendable, Equatable {
     }
 }
 
+/// A nudge recorded as planned, to be sent to one channel and then settled.
 public struct Delivery: Sendable, Equatable {
     /// The ledger row.
     public var row: Int64
@@ -129,28 +129,20 @@ extension Store {
         }
     }
 
-    /// Marks a delivery; the first delivery to one of the commitment's own channels counts as told.
-    public func mark(
-        _ delivery: Delivery, _ state: DeliveryState, error: String? = nil, at: Instant, counts: Bool = true
-    ) throws {
-        try settle([Settlement(delivery, .delivered(state, error: error, counts: counts), at: at)])
-    }
-
-    /// Records how deliveries went, all in one transaction.
+    /// Records how deliveries went, all in one transaction; the first delivery of an occurrence marks
+    /// when the person was first told.
     public func settle(_ settlements: [Settlement]) throws {
         guard !settlements.isEmpty else { return }
         try queue.write { db in
             for s in settlements {
                 switch s.result {
-                case .delivered(let state, let error, let counts):
+                case .delivered(let state, let error):
                     try db.execute(
                         sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?",
                         arguments: [state.rawValue, error, s.at.microseconds, s.delivery.row])
-                    if state != .failed && counts {
-                        try db.execute(
-                            sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
-                            arguments: [s.at.microseconds, s.delivery.nudge.occurrence])
-                    }
+                    try db.execute(
+                        sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
+                        arguments: [s.at.microseconds, s.delivery.nudge.occurrence])
                 case .failed(let reason, let retry):
                     let attempts =
                         try Int.fetchOne(
@@ -248,11 +240,6 @@ extension Store {
 extension Store {
     /// The waits before the retries of a delivery known to have failed: 30 s, 2 min, 10 min.
     public static let retryDelays: [Span] = [.seconds(30), .minutes(2), .minutes(10)]
-
-    /// Records a failed delivery; when `retry`, schedules the next attempt (or gives up after the last).
-    public func fail(_ delivery: Delivery, reason: String, retry: Bool, at: Instant) throws {
-        try settle([Settlement(delivery, .failed(reason, retry: retry), at: at)])
-    }
 
     /// Failed deliveries whose retry is due, now marked planned again (so a crash leaves them unknown).
     public func retriesDue(now: Instant) throws -> [Delivery] {
