@@ -220,9 +220,9 @@ struct ReportTests {
     }
 
     @Test func csvQuotesCommasAndQuotes() throws {
-        var r = Self.record(.kept, Self.at(2026, 4, 14), late: .minutes(-5), with: "Mum")
-        r.title = "Call \"Mum\", then Dad"
-        let info = CommitmentInfo(id: Self.gym, title: r.title, with: "Mum", perDay: 1)
+        let title = "Call \"Mum\", then Dad"
+        let r = Self.record(.kept, Self.at(2026, 4, 14), late: .minutes(-5), with: "Mum")
+        let info = CommitmentInfo(id: Self.gym, title: title, with: "Mum", perDay: 1)
         let report = ReportBuilder.build(records: [r], commitments: [info], now: Self.now, zone: .utc)
         let lines = report.csv().components(separatedBy: "\r\n")
         #expect(
@@ -262,5 +262,31 @@ struct ReportTests {
         let colored = report.text(color: true)
         #expect(colored.contains("\u{1B}[32m#\u{1B}[0m\u{1B}[31mx\u{1B}[0m\u{1B}[33m~\u{1B}[0m"))
         #expect(colored.contains("\u{1B}[2m.\u{1B}[0m"))
+    }
+
+    @Test func recordsInAnyOrderGiveTheSameReport() {
+        let (a, b, c) = (Self.id("a"), Self.id("b"), Self.id("c"))
+        let outcomes: [Outcome] = [.kept, .missed, .kept, .skipped, .kept, .kept, .missed]
+        var records: [OutcomeRecord] = []
+        for (i, id) in [a, b, c].enumerated() {
+            for day in 0..<40 {
+                let outcome = outcomes[(day * (i + 2)) % outcomes.count]
+                records.append(
+                    Self.record(
+                        outcome, Self.at(2026, 3, 1 + Int64(day / 2), 9 + Int64(day % 2)),
+                        late: .minutes(Int64(day % 13)),
+                        id: id, with: i == 2 ? nil : "Anna", repaired: outcome == .missed && day % 3 == 0))
+            }
+        }
+        let infos = [a, b, c].map { CommitmentInfo(id: $0, title: $0.rawValue, perDay: 2) }
+        let inOrder = ReportBuilder.build(records: records, commitments: infos, now: Self.now, zone: .utc, weeks: 8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            let shuffled = records.shuffled(using: &generator)
+            #expect(
+                ReportBuilder.build(records: shuffled, commitments: infos, now: Self.now, zone: .utc, weeks: 8)
+                    == inOrder)
+        }
+        #expect(inOrder.people.first?.figures.kept == records.filter { $0.with == "Anna" && $0.outcome == .kept }.count)
     }
 }

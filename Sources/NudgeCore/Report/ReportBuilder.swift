@@ -12,15 +12,14 @@ public enum ReportBuilder {
         records: [OutcomeRecord], commitments: [CommitmentInfo], now: Instant, zone: Zone, weeks: Int = 7
     ) -> Report {
         let weeks = max(1, weeks)
-        let sorted = records.sorted(by: dueOrder)
-        let byCommitment = Dictionary(grouping: sorted, by: \.commitment)
+        let byCommitment = grouped(records)
         var infos: [CommitmentID: CommitmentInfo] = [:]
         for info in commitments where infos[info.id] == nil { infos[info.id] = info }
 
         let today = day(of: now, in: zone)
         let monday = today - (CivilDate.weekday(days: today) + 6) % 7
         let firstDay = monday - 7 * Int64(weeks - 1)
-        func heatmap(_ records: [OutcomeRecord]) -> Heatmap {
+        func heatmap(_ records: some Collection<OutcomeRecord>) -> Heatmap {
             Self.heatmap(records, from: firstDay, through: today, zone: zone)
         }
 
@@ -48,18 +47,59 @@ public enum ReportBuilder {
         }
         let people = theirs.filter { !$0.key.isEmpty }.sorted { $0.key < $1.key }.map { name, ids in
             let rate = ids.reduce(0) { $0 + (rates[$1] ?? 0) }
+            let own = ids.flatMap { byCommitment[$0] ?? [] }.filter { $0.with == name }.sorted(by: dueOrder)
             return Report.PersonPart(
-                name: name, commitments: ids.sorted(), perDay: rate,
-                figures: figures(sorted.filter { $0.with == name }, perDay: rate))
+                name: name, commitments: ids.sorted(), perDay: rate, figures: figures(own, perDay: rate))
         }
 
         return Report(
             generated: TimestampFormat.iso8601(now, zone: zone), timezone: zone.name, weeks: weeks, today: today,
-            commitments: parts, people: people, overall: heatmap(sorted))
+            commitments: parts, people: people, overall: heatmap(records))
+    }
+
+    /// The records of each commitment in due order, as slices of one array: records are copied once, each
+    /// into its commitment's place, and only each commitment's own records are sorted (by due time, an
+    /// order they usually have already).
+    static func grouped(_ records: [OutcomeRecord]) -> [CommitmentID: ArraySlice<OutcomeRecord>] {
+        var slots: [CommitmentID: Int] = [:]
+        var counts: [Int] = []
+        var slotOf: [Int] = []
+        slotOf.reserveCapacity(records.count)
+        var last: OutcomeRecord.Subject?
+        var slot = 0
+        for record in records {
+            if record.subject !== last {
+                last = record.subject
+                slot = slots[record.commitment] ?? counts.count
+                if slot == counts.count {
+                    slots[record.commitment] = slot
+                    counts.append(0)
+                }
+            }
+            counts[slot] += 1
+            slotOf.append(slot)
+        }
+        var starts: [Int] = []
+        var next = 0
+        for count in counts {
+            starts.append(next)
+            next += count
+        }
+        var place = starts
+        var all = [OutcomeRecord](unsafeUninitializedCapacity: records.count) { buffer, initialized in
+            for (record, slot) in zip(records, slotOf) {
+                buffer.initializeElement(at: place[slot], to: record)
+                place[slot] += 1
+            }
+            initialized = records.count
+        }
+        let ranges = slots.mapValues { starts[$0]..<starts[$0] + counts[$0] }
+        for range in ranges.values { all[range].sort(by: dueOrder) }
+        return ranges.mapValues { all[$0] }
     }
 
     /// The figures of records already in due order, for a commitment (or person) due `perDay` times a day.
-    static func figures(_ records: [OutcomeRecord], perDay: Double) -> ReportFigures {
+    static func figures(_ records: some Collection<OutcomeRecord>, perDay: Double) -> ReportFigures {
         var f = ReportFigures()
         var lateness: [Span] = []
         var onTime = 0
@@ -112,7 +152,7 @@ public enum ReportBuilder {
     }
 
     /// Occurrences per day judged from the records alone: the gaps between the first and last due times.
-    static func estimatedRate(_ records: [OutcomeRecord]) -> Double {
+    static func estimatedRate(_ records: ArraySlice<OutcomeRecord>) -> Double {
         guard let first = records.first?.due, let last = records.last?.due, last > first else { return 0 }
         let days = Double(last.microseconds - first.microseconds) / Double(Span.usecPerDay)
         return Double(records.count - 1) / days
@@ -120,7 +160,9 @@ public enum ReportBuilder {
 
     /// The worst outcome of each day from `first` through `last` (day numbers on the zone's wall clock),
     /// each record counting on the day of its due time.
-    static func heatmap(_ records: [OutcomeRecord], from first: Int64, through last: Int64, zone: Zone) -> Heatmap {
+    static func heatmap(_ records: some Collection<OutcomeRecord>, from first: Int64, through last: Int64, zone: Zone)
+        -> Heatmap
+    {
         var days = Array(repeating: DayMark.none, count: Int(max(0, last - first + 1)))
         // Records far outside the weeks shown need no conversion to local time: no zone is more than
         // a day away from UTC.

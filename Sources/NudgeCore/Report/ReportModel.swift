@@ -1,34 +1,68 @@
 /// One ended occurrence, as the store gives it to the report.
+///
+/// What is the same for every record of a commitment (its id, title, person and `on_time`) is kept once
+/// and shared, so that years of records stay small: a record is 40 bytes.
 public struct OutcomeRecord: Sendable, Equatable {
-    public var commitment: CommitmentID
-    public var title: String
-    /// The person it was promised to, if any.
-    public var with: String?
+    /// The part of a record that every record of one commitment shares.
+    public final class Subject: Sendable, Equatable {
+        public let commitment: CommitmentID
+        public let title: String
+        /// The person it was promised to, if any.
+        public let with: String?
+        /// The commitment's `on_time` threshold: kept with lateness up to this counts as on time.
+        public let onTime: Span
+
+        /// Creates the shared part of a commitment's records.
+        public init(commitment: CommitmentID, title: String, with: String?, onTime: Span) {
+            self.commitment = commitment
+            self.title = title
+            self.with = with
+            self.onTime = onTime
+        }
+
+        public static func == (a: Subject, b: Subject) -> Bool {
+            a === b || (a.commitment == b.commitment && a.title == b.title && a.with == b.with && a.onTime == b.onTime)
+        }
+    }
+
+    public var subject: Subject
     public var due: Instant
-    public var outcome: Outcome
     public var outcomeAt: Instant
     /// Kept only: done time − due, signed (negative = early). When a kept record has none, the report
     /// uses `outcomeAt − due`.
     public var lateness: Span?
-    /// The commitment's `on_time` threshold: kept with lateness up to this counts as on time.
-    public var onTime: Span
+    public var outcome: Outcome
     /// A missed one later repaired (its make-up was kept).
     public var repaired: Bool
 
-    /// Creates a record; `with`, `lateness` and `repaired` default to none.
+    public var commitment: CommitmentID { subject.commitment }
+    public var title: String { subject.title }
+    /// The person it was promised to, if any.
+    public var with: String? { subject.with }
+    /// The commitment's `on_time` threshold: kept with lateness up to this counts as on time.
+    public var onTime: Span { subject.onTime }
+
+    /// Creates a record of `subject`'s commitment; `lateness` and `repaired` default to none.
     public init(
-        commitment: CommitmentID, title: String, with: String? = nil, due: Instant, outcome: Outcome,
-        outcomeAt: Instant, lateness: Span? = nil, onTime: Span, repaired: Bool = false
+        subject: Subject, due: Instant, outcome: Outcome, outcomeAt: Instant, lateness: Span? = nil,
+        repaired: Bool = false
     ) {
-        self.commitment = commitment
-        self.title = title
-        self.with = with
+        self.subject = subject
         self.due = due
         self.outcome = outcome
         self.outcomeAt = outcomeAt
         self.lateness = lateness
-        self.onTime = onTime
         self.repaired = repaired
+    }
+
+    /// Creates a record with a subject of its own; `with`, `lateness` and `repaired` default to none.
+    public init(
+        commitment: CommitmentID, title: String, with: String? = nil, due: Instant, outcome: Outcome,
+        outcomeAt: Instant, lateness: Span? = nil, onTime: Span, repaired: Bool = false
+    ) {
+        self.init(
+            subject: Subject(commitment: commitment, title: title, with: with, onTime: onTime), due: due,
+            outcome: outcome, outcomeAt: outcomeAt, lateness: lateness, repaired: repaired)
     }
 }
 

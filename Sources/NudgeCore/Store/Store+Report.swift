@@ -7,6 +7,8 @@ extension Store {
         let byID = Dictionary(config.commitments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         return try queue.read { db in
             var out: [OutcomeRecord] = []
+            // Counted first, so that years of records are not copied again and again as the array grows.
+            out.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM occurrence") ?? 0)
             // Rows of one commitment often come together: each run of them is looked up once.
             let rows = try Row.fetchCursor(
                 db,
@@ -15,20 +17,24 @@ extension Store {
                     WHERE outcome IS NOT NULL AND outcome_at IS NOT NULL
                     """)
             var raw = ""
-            var id: CommitmentID?
-            var c: Commitment?
+            var subject: OutcomeRecord.Subject?
             while let row = try rows.next() {
                 let name: String = row[1]
                 if name != raw {
-                    (raw, id, c) = (name, CommitmentID(name), byID[name])
+                    raw = name
+                    subject = CommitmentID(name).map { id in
+                        let c = byID[name]
+                        return .init(
+                            commitment: id, title: c?.title ?? name, with: c?.with, onTime: c?.onTime ?? Defaults.onTime
+                        )
+                    }
                 }
-                guard let id, let outcome = Outcome(rawValue: row[3]) else { continue }
+                guard let subject, let outcome = Outcome(rawValue: row[3]) else { continue }
                 out.append(
                     OutcomeRecord(
-                        commitment: id, title: c?.title ?? raw, with: c?.with, due: Instant(microseconds: row[2]),
-                        outcome: outcome, outcomeAt: Instant(microseconds: row[4]),
+                        subject: subject, due: Instant(microseconds: row[2]), outcome: outcome,
+                        outcomeAt: Instant(microseconds: row[4]),
                         lateness: (row[5] as Int64?).map(Span.init(microseconds:)),
-                        onTime: c?.onTime ?? Defaults.onTime,
                         repaired: !repaired.isEmpty && repaired.contains(row[0])))
             }
             return out
