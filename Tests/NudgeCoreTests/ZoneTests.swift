@@ -10,6 +10,18 @@ struct ZoneTests {
         return "\(o.abbreviation)\(o.seconds)"
     }
 
+    @Test func plausibleNamesAreFileNamesUnderTheZoneDirectory() {
+        for name in ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Etc/GMT-14", "EST5EDT"] {
+            #expect(Zone.isPlausibleName(name), "\(name)")
+        }
+        for name in [
+            "", "/", "/etc/passwd", "Europe/", "Europe//Berlin", "../etc/passwd", "Europe/../UTC", ".hidden", "a/.b",
+            "Europe/Berlin ", "09:30", "Zürich", "Mon..Fri",
+        ] {
+            #expect(!Zone.isPlausibleName(name), "\(name)")
+        }
+    }
+
     @Test func abbreviationsAreThoseGlibcPrints() throws {
         #expect(try abbreviation("Europe/Berlin", "2026-01-15 12:00:00") == "CET3600")
         #expect(try abbreviation("Europe/Berlin", "2026-07-15 12:00:00") == "CEST7200")

@@ -178,8 +178,6 @@ public struct Commitment: Sendable {
     public var enabled: Bool
     public var channels: [String]
     public var note: String?
-    /// The line of its `[[commitment]]` header, for messages.
-    public var line: Int
 }
 
 /// A loaded, validated config.

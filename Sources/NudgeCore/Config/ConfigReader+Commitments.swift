@@ -57,7 +57,7 @@ extension ConfigReader {
                 reportTable(p, "\(what) has no \"title\"", hint: "add title = \"Call Mom\": the words of the promise")
             }
             ok = false
-        } else if let title, title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        } else if let title, title.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             reportValue(p + ["title"], "\(what) has an empty title", hint: "say what was promised")
             ok = false
         }
@@ -125,7 +125,7 @@ extension ConfigReader {
         return Commitment(
             id: id, title: title, with: with, schedule: schedule, remindBefore: remindBefore, followUp: followUp,
             followUps: followUps, onTime: onTime, grace: grace, urgency: urgency, repair: repair, isPrivate: isPrivate,
-            enabled: enabled, channels: channels, note: note, line: locator.table(p)?.line ?? 0)
+            enabled: enabled, channels: channels, note: note)
     }
 
     /// Exactly one of `when`, `once`, `every` (with `at` only beside `every` of at least a day).

@@ -78,7 +78,7 @@ struct ConfigReader {
 
     /// Parses and validates; nil when the text is not TOML at all.
     mutating func read() -> Config? {
-        if let nul = source.unicodeScalars.firstIndex(of: "\0") {
+        if let nul = source.utf8.firstIndex(of: 0) {
             let offset = source.unicodeScalars.distance(from: source.unicodeScalars.startIndex, to: nul)
             report(at: position(ofScalarOffset: offset), "the config contains a NUL byte", hint: "is this a text file?")
             return nil
@@ -123,22 +123,20 @@ struct ConfigReader {
 
     /// The scalar offset of a `\u0000` or `\U00000000` escape, if the text has one.
     static func escapedNUL(in text: String) -> Int? {
-        let scalars = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
         var i = 0
-        while i + 5 < scalars.count {
-            if scalars[i] == "\\" {
-                if scalars[i + 1] == "u", String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])) == "0000" {
-                    return i
-                }
-                if scalars[i + 1] == "U", i + 9 < scalars.count,
-                    String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 10)])) == "00000000"
-                {
-                    return i
-                }
-                i += 2
+        while i + 5 < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\\") else {
+                i += 1
                 continue
             }
-            i += 1
+            let digits = bytes[i + 1] == UInt8(ascii: "u") ? 4 : bytes[i + 1] == UInt8(ascii: "U") ? 8 : 0
+            if digits > 0, i + 1 + digits < bytes.count,
+                bytes[(i + 2)..<(i + 2 + digits)].allSatisfy({ $0 == UInt8(ascii: "0") })
+            {
+                return String(decoding: bytes[..<i], as: UTF8.self).unicodeScalars.count
+            }
+            i += 2
         }
         return nil
     }

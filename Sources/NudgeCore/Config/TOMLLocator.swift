@@ -25,9 +25,15 @@ struct SourcePosition: Hashable, Sendable {
 /// semantic errors can point at it. It never fails: on text that is not valid TOML the answers are partial.
 /// A UTF-8 byte order mark is not counted as a column, and a `\r` before a newline belongs to no token.
 struct TOMLLocator: Sendable {
-    /// What is known about one path; paths form a tree of these, so every lookup step is one hash.
+    /// One step down the tree of paths: the child of node `parent` at `component`.
+    struct Edge: Hashable, Sendable {
+        var parent: Int
+        var component: TOMLPathComponent
+    }
+
+    /// What is known about one path; paths form a tree of these (linked by `children`), so every lookup
+    /// step is one hash.
     struct Node: Sendable {
-        var children: [TOMLPathComponent: Int] = [:]
         /// Every key token or header name that defines the path, in order (more than one is a duplicate).
         var keys: [Range<Int>] = []
         /// The first dotted-key segment or header segment that created the table implicitly.
@@ -46,6 +52,8 @@ struct TOMLLocator: Sendable {
     /// The offset of each line's first scalar.
     private let lineStarts: [Int]
     private let nodes: [Node]
+    /// The tree's edges, in one table for the whole document rather than one per node.
+    private let children: [Edge: Int]
 
     /// Scans `source`; linear in its length.
     init(source: String) {
@@ -54,10 +62,14 @@ struct TOMLLocator: Sendable {
         var lineStarts = [start]
         for i in start..<text.count where text[i] == "\n" { lineStarts.append(i + 1) }
         var builder = TOMLLocatorBuilder(scanner: TOMLScanner(text, start: start))
+        // Every line holds at most a few keys or values: room for them all, so no table grows while read.
+        builder.nodes.reserveCapacity(lineStarts.count + 1)
+        builder.children.reserveCapacity(lineStarts.count)
         builder.document()
         self.text = text
         self.lineStarts = lineStarts
         nodes = builder.nodes
+        children = builder.children
     }
 
     /// The position of the key that defines `path`.
@@ -67,8 +79,8 @@ struct TOMLLocator: Sendable {
     /// the last segment of a dotted key. A table made only implicitly (`[a.b]` or `a.b = 1` make `a`) answers the
     /// segment that first made it. When a key is defined twice this is the first occurrence.
     func key(_ path: [TOMLPathComponent]) -> SourcePosition? {
-        guard let node = node(path) else { return nil }
-        return (node.keys.first ?? node.implicitKey).map(position)
+        guard let id = node(path) else { return nil }
+        return (nodes[id].keys.first ?? nodes[id].implicitKey).map(position)
     }
 
     /// Every key token or header name that defines `path`, in source order; two or more mean a duplicate.
@@ -76,7 +88,7 @@ struct TOMLLocator: Sendable {
     /// Implicit definitions do not count: `a.b = 1` and `a.c = 2` define `a` zero times, and so do `[a.b]` and
     /// `[a.c]`. An array of tables counts once however many `[[headers]]` it has; each element counts its own.
     func keys(_ path: [TOMLPathComponent]) -> [SourcePosition] {
-        node(path)?.keys.map(position) ?? []
+        node(path).map { nodes[$0].keys.map(position) } ?? []
     }
 
     /// The position of the value at `path`.
@@ -85,7 +97,7 @@ struct TOMLLocator: Sendable {
     /// an array or inline table, a number, boolean or date-time. For an array element path such as
     /// `["commitment", 0, "when", 1]` it is that element. Tables made by headers have no value token (nil).
     func value(_ path: [TOMLPathComponent]) -> SourcePosition? {
-        node(path)?.value.map(position)
+        node(path).flatMap { nodes[$0].value }.map(position)
     }
 
     /// The header for a table path (`["settings"]`, `["channel", "mail"]`, `["commitment", 3]`), the whole
@@ -94,8 +106,8 @@ struct TOMLLocator: Sendable {
     /// A table that exists only implicitly answers the first header or dotted-key segment that made it; a table
     /// written inline answers its key, or its `{` when it is an array element.
     func table(_ path: [TOMLPathComponent]) -> SourcePosition? {
-        guard let node = node(path) else { return nil }
-        return (node.header ?? node.implicitTable ?? node.keys.first ?? node.value).map(position)
+        guard let id = node(path) else { return nil }
+        return (nodes[id].header ?? nodes[id].implicitTable ?? nodes[id].keys.first ?? nodes[id].value).map(position)
     }
 
     /// The full text of a 1-based line without its line break, for printing under a diagnostic.
@@ -108,13 +120,14 @@ struct TOMLLocator: Sendable {
         return String(line)
     }
 
-    private func node(_ path: [TOMLPathComponent]) -> Node? {
+    /// The index of the node at `path`: read in place, a node is not copied (nor its arrays retained).
+    private func node(_ path: [TOMLPathComponent]) -> Int? {
         var id = 0
         for component in path {
-            guard let next = nodes[id].children[component] else { return nil }
+            guard let next = children[Edge(parent: id, component: component)] else { return nil }
             id = next
         }
-        return nodes[id]
+        return id
     }
 
     /// Where the 0-based line `index` ends, before its `\n` or `\r\n`.
@@ -148,6 +161,7 @@ private struct TOMLLocatorBuilder {
     var scanner: TOMLScanner
     /// Node 0 is the root table.
     var nodes = [TOMLLocator.Node()]
+    var children: [TOMLLocator.Edge: Int] = [:]
 
     mutating func document() {
         var table = 0
@@ -166,9 +180,10 @@ private struct TOMLLocatorBuilder {
 
     /// The child of `parent` at `component`, made when new.
     private mutating func child(_ parent: Int, _ component: TOMLPathComponent) -> Int {
-        if let id = nodes[parent].children[component] { return id }
+        let edge = TOMLLocator.Edge(parent: parent, component: component)
+        if let id = children[edge] { return id }
         nodes.append(TOMLLocator.Node())
-        nodes[parent].children[component] = nodes.count - 1
+        children[edge] = nodes.count - 1
         return nodes.count - 1
     }
 

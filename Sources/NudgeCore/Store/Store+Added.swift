@@ -15,7 +15,7 @@ extension Store {
                     followUp: Defaults.followUp,
                     followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
                     repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true, channels: settings.channels,
-                    note: nil, line: 0)
+                    note: nil)
             }
         }
     }

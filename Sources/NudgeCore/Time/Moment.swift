@@ -98,7 +98,7 @@ struct MomentReader {
             return zone
         } catch {
             let isUpperCase = word.count >= 3 && word.allSatisfy { $0.isASCII && $0.isUppercase }
-            if word.contains("/") || isUpperCase { throw self.error(.unknownZone(word)) }
+            if word.contains("/" as Character) || isUpperCase { throw self.error(.unknownZone(word)) }
             return nil
         }
     }

@@ -63,7 +63,7 @@ public enum Timestamp {
             }) {
                 isDST = j
                 words.removeLast()
-            } else if last.contains("/"), let z = try? Zone.named(last) {
+            } else if last.contains("/" as Character), let z = try? Zone.named(last) {
                 zone = z
                 words.removeLast()
             }
@@ -91,7 +91,7 @@ public enum Timestamp {
         }
         guard !words.isEmpty, words.count <= 2 else { throw fail("expected a date and a time") }
         var timeWord: String? = words.count == 2 ? words[1] : nil
-        if words[0].contains("-") {
+        if words[0].contains("-" as Character) {
             let f = words[0].split(separator: "-", omittingEmptySubsequences: false).map { Self.digits($0) }
             guard f.count == 3, let y = f[0], let m = f[1], let d = f[2], (0...9999).contains(y), (1...12).contains(m),
                 d >= 1, d <= CivilDate.daysInMonth(year: y < 100 ? y + (y < 70 ? 2000 : 1900) : y, month: m)

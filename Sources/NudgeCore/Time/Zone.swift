@@ -90,16 +90,22 @@ public final class Zone: Sendable, CustomStringConvertible {
 
     /// Whether a name could be a zone file under /usr/share/zoneinfo, as systemd's `timezone_is_valid`.
     public static func isPlausibleName(_ name: String) -> Bool {
-        guard !name.isEmpty, !name.hasPrefix("/"), !name.hasSuffix("/"), !name.contains("//") else {
-            return false
+        // ASCII letters, digits, "-", "_", "+" in parts joined by single slashes: no empty part, so no leading,
+        // trailing or doubled slash; no "." at all, so no "." or ".." part and no hidden file.
+        var previous = UInt8(ascii: "/")
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "+"):
+                break
+            case UInt8(ascii: "/") where previous != UInt8(ascii: "/"):
+                break
+            default:
+                return false
+            }
+            previous = byte
         }
-        for part in name.split(separator: "/") {
-            if part == "." || part == ".." || part.hasPrefix(".") { return false }
-        }
-        return name.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
-                || "/-_+".unicodeScalars.contains($0)
-        }
+        return previous != UInt8(ascii: "/")
     }
 
     /// Whether a zone file by this name exists and is TZif data.
