@@ -473,7 +473,7 @@ struct CalendarParser {
         for c in chain {
             // systemd lowers the bound by 3 for each item of a "~" list, not once.
             if endOfMonth { to -= 3 }
-            let bounds = "\(show(from))–\(show(to))"
+            var bounds: String { "\(show(from))–\(show(to))" }  // only for a message
             if c.start < from || c.start > to {
                 return endOfMonth
                     ? "~\(show(c.start)) is out of range: counting from the month's end allows 1–\(to)"
