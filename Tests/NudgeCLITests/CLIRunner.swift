@@ -55,6 +55,14 @@ struct CLIRunner {
             atPath: path, contents: Data(config.utf8), attributes: [.posixPermissions: 0o600])
     }
 
+    /// A wall-clock time "HH:MM:SS" in `zone`, for a calendar expression due at `date`.
+    static func clockTime(_ date: Date, in zone: String = "Europe/Berlin") -> String {
+        let f = DateFormatter()
+        f.timeZone = TimeZone(identifier: zone)
+        f.dateFormat = "HH:mm:ss"
+        return f.string(from: date)
+    }
+
     /// `faketime`, or nil (with the reason printed) when it is missing outside CI; in CI it must exist.
     static func faketime() -> String? {
         for p in ["/usr/bin/faketime", "/usr/local/bin/faketime"] where FileManager.default.isExecutableFile(atPath: p)

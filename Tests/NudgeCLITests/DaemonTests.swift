@@ -54,10 +54,7 @@ struct DaemonTests {
     /// A calendar time a few seconds from now, as "HH:MM:SS" in Europe/Berlin.
     func secondsFromNow(_ s: Int) -> (String, Date) {
         let date = Date().addingTimeInterval(Double(s))
-        let f = DateFormatter()
-        f.timeZone = TimeZone(identifier: "Europe/Berlin")
-        f.dateFormat = "HH:mm:ss"
-        return (f.string(from: date), date)
+        return (CLIRunner.clockTime(date), date)
     }
 
     /// A config whose one commitment, "stretch", is due two seconds from now, with one follow-up.

@@ -51,10 +51,7 @@ struct JournalTests {
             return
         }
         let id = "j\(UInt32.random(in: 0...UInt32.max))"
-        let date = Date().addingTimeInterval(2)
-        let f = DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "HH:mm:ss"
+        let at = CLIRunner.clockTime(Date().addingTimeInterval(2), in: "UTC")
         let cli = try CLIRunner(
             config: """
                 [settings]
@@ -63,7 +60,7 @@ struct JournalTests {
                 [[commitment]]
                 id = "\(id)"
                 title = "Stretch"
-                when = "*-*-* \(f.string(from: date)) UTC"
+                when = "*-*-* \(at) UTC"
                 follow_ups = 0
                 """)
         let p = Process()

@@ -21,13 +21,10 @@ struct TortureTests {
         print("torture seed \(seed)")
         var random = Generator(state: seed)
         // 200 promises due over the next 30 seconds, each with a reminder 2 s before.
-        let f = DateFormatter()
-        f.timeZone = TimeZone(identifier: "Europe/Berlin")
-        f.dateFormat = "HH:mm:ss"
         let start = Date().addingTimeInterval(4)
         var text = "[settings]\ntimezone = \"Europe/Berlin\"\nchannels = [\"console\"]\n"
         for i in 0..<count {
-            let at = f.string(from: start.addingTimeInterval(Double(i * 30 / count)))
+            let at = CLIRunner.clockTime(start.addingTimeInterval(Double(i * 30 / count)))
             text += """
 
                 [[commitment]]

@@ -285,26 +285,24 @@ extension Store {
 
     /// The Message-ID of the first mail sent for an occurrence through a channel: what follow-ups thread under.
     public func threadRoot(occurrence: Int64, channel: String) throws -> String? {
-        try queue.read { db in
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
-                    ORDER BY id LIMIT 1
-                    """, arguments: [occurrence, channel])
-        }
+        try messageID(occurrence: occurrence, channel: channel, latest: false)
     }
 }
 
 extension Store {
     /// The last id recorded for an occurrence through a channel (a desktop notification id to replace).
     public func lastMessageID(occurrence: Int64, channel: String) throws -> String? {
+        try messageID(occurrence: occurrence, channel: channel, latest: true)
+    }
+
+    /// The first (or latest) id recorded for an occurrence through a channel.
+    private func messageID(occurrence: Int64, channel: String, latest: Bool) throws -> String? {
         try queue.read { db in
             try String.fetchOne(
                 db,
                 sql: """
                     SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
-                    ORDER BY id DESC LIMIT 1
+                    ORDER BY id \(latest ? "DESC" : "ASC") LIMIT 1
                     """, arguments: [occurrence, channel])
         }
     }
