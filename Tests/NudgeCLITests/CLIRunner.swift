@@ -74,13 +74,18 @@ struct CLIRunner {
     }
 
     /// Runs `nudge ARGS` at local time `at` ("2026-11-29 18:45:00"), returning status, stdout and stderr.
-    func run(_ args: [String], at: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// The clock starts at `at` and runs on; `frozen` stops it there, for output that shows the seconds
+    /// of "now" (a loaded machine can take a second to get there). Only for commands that wait on no
+    /// timeout: a frozen clock never reaches one.
+    func run(_ args: [String], at: String? = nil, frozen: Bool = false) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         var program = Self.binary
         var argv = args
         if let at {
             guard let faketime = Self.faketime() else { return (-1, "", "no faketime") }
             program = faketime
-            argv = [at, Self.binary] + args
+            argv = (frozen ? ["-f", at] : [at]) + [Self.binary] + args
         }
         let environment = [
             "TZ": zone, "HOME": dir.path, "NUDGE_CONFIG": dir.appendingPathComponent("config.toml").path,
