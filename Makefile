@@ -1,6 +1,8 @@
 # Builds and installs nudge: the binary, its systemd user units, man pages, shell completions and docs.
 #
 #   make                                   release build (swift build -c release --static-swift-stdlib --product nudge)
+#   make run                               build, write a starter config if there is none, check it, run the daemon
+#   make deps                              install the Debian packages the build needs (scripts/deps)
 #   make install PREFIX=~/.local           install for yourself, no root needed
 #   make && sudo make install              install under /usr/local
 #   make install DESTDIR=pkg PREFIX=/usr   stage the files for a package
@@ -60,15 +62,26 @@ INSTALLED = \
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-.PHONY: all build install uninstall check
+.PHONY: all build deps run install uninstall check
 
 all: build
 
-build:
+# The Debian packages the build needs, installed when missing (through sudo when not root).
+deps:
+	scripts/deps
+
+build: deps
 	$(SWIFT_BUILD)
+
+# The README's run command: the daemon in the foreground with the user's own config (Ctrl-C stops it).
+run: build
+	$(BUILT_BIN) init --if-missing
+	$(BUILT_BIN) check
+	exec $(BUILT_BIN) daemon
 
 # Rebuilt only when a source is newer, so `sudo make install` after `make` does not build as root.
 $(BUILT_BIN): Package.swift $(shell find Sources -type f)
+	scripts/deps
 	$(SWIFT_BUILD)
 
 install: $(NUDGE_BIN)

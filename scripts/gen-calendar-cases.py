@@ -19,6 +19,10 @@ up on ("Infinite loop in calendar calculation", e.g. "02:45" on the Chatham spri
 The fixture is a pretty-printed JSON array in the order of the case list below, so regenerating with
 the same systemd and tzdata gives an identical file. It was made with systemd 252 (Debian 12) and the
 tzdata in /usr/share/zoneinfo (2025b); a newer tzdata may change DST-related cases in far-future
+years (2026f ended Morocco's daylight saving time). So the script also copies the zone files the cases
+read into Fixtures/zoneinfo, with the tzdata version in Fixtures/zoneinfo/VERSION: the tests replay the
+recorded outputs under those files, and compare the same cases live with systemd-analyze under the
+system's zone data.
 years, a newer systemd may change formatting. Runs with /usr/bin/python3, standard library only.
 
 The case list covers systemd.time(7) "Calendar Events": weekday names, lists, ranges and repetitions
@@ -699,6 +703,31 @@ def render(records):
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
+ZONEINFO = "/usr/share/zoneinfo"
+
+
+def copy_zones(records, target):
+    """Copies every zone file the cases name (their TZ, and words of expressions that are zone files)."""
+    import shutil
+
+    names = {r["zone"] for r in records if r["zone"] != "UTC"}
+    for r in records:
+        for word in r["expression"].split():
+            if "." not in word and os.path.isfile(os.path.join(ZONEINFO, word)):
+                names.add(word)
+    shutil.rmtree(target, ignore_errors=True)
+    for name in sorted(names):
+        os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
+        shutil.copyfile(os.path.join(ZONEINFO, name), os.path.join(target, name))
+    version = "unknown"
+    with open(os.path.join(ZONEINFO, "tzdata.zi"), encoding="utf-8") as f:
+        first = f.readline().split()
+        if first[:2] == ["#", "version"]:
+            version = first[2]
+    with open(os.path.join(target, "VERSION"), "w", encoding="utf-8") as f:
+        f.write(version + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with the fixture instead of writing it")
@@ -744,6 +773,7 @@ def main():
     os.makedirs(os.path.dirname(args.output), exist_ok=True)
     with open(args.output, "w", encoding="utf-8") as f:
         f.write(text)
+    copy_zones(records, os.path.join(os.path.dirname(args.output), "zoneinfo"))
     invalid = sum(1 for r in records if r["exitCode"] != 0)
     never = sum(1 for r in records if "Next elapse: never" in r["output"])
     zones = sorted({r["zone"] for r in records})

@@ -62,9 +62,20 @@ extension Nudge {
         @Flag(help: "Replace an existing config.")
         var force = false
 
+        @Flag(help: "Leave an existing config as it is and exit 0 (for scripts: `make run`).")
+        var ifMissing = false
+
+        func validate() throws {
+            if force && ifMissing { throw ValidationError("--force and --if-missing contradict each other") }
+        }
+
         func run() throws {
             let path = options.path
             let fm = FileManager.default
+            if fm.fileExists(atPath: path) && ifMissing {
+                print("\(path) exists; left as it is")
+                return
+            }
             if fm.fileExists(atPath: path) && !force {
                 throw CLIError("\(path) already exists; use --force to replace it", code: .nothingMatched)
             }

@@ -199,12 +199,12 @@ enum LiveSystemd {
     }
 
     static func calendar(
-        _ executable: String, zone: String, baseEpoch: Int64, iterations: Int, expression: String
+        _ executable: String, zone: String, base: String, iterations: Int, expression: String
     ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
-            "calendar", "--iterations=\(iterations)", "--base-time=@\(baseEpoch)", "--", expression,
+            "calendar", "--iterations=\(iterations)", "--base-time=\(base)", "--", expression,
         ]
         process.environment = ["TZ": zone, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SYSTEMD_COLORS": "0"]
         let out = Pipe()
@@ -297,7 +297,7 @@ struct CalendarLiveTests {
             let expression = generator.expression(localZone: zoneName)
 
             let run = try LiveSystemd.calendar(
-                executable, zone: zoneName, baseEpoch: epoch, iterations: iterations, expression: expression)
+                executable, zone: zoneName, base: "@\(epoch)", iterations: iterations, expression: expression)
             #expect([0, 1].contains(run.status), "systemd-analyze exited \(run.status): \(run.stderr)")
             if run.status != 0 { invalid += 1 }
 

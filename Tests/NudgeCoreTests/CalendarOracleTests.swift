@@ -48,6 +48,21 @@ enum CalendarFixture {
         for i in cases.indices { cases[i].index = i }
         return cases
     }
+
+    /// The zone files the cases were recorded with (tzdata 2025b), so that replaying them does not
+    /// depend on the zone data installed: Debian's updates change far-future offsets (2026f ended
+    /// Morocco's daylight saving time).
+    static let zones: ZoneDirectory = {
+        let path = Bundle.module.url(forResource: "zoneinfo", withExtension: nil, subdirectory: "Fixtures")?.path
+        return ZoneDirectory(path: path ?? "/nonexistent/Fixtures/zoneinfo")
+    }()
+
+    /// The tzdata version of `zones`.
+    static var zonesVersion: String {
+        let file = zones.path + "/VERSION"
+        return (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? "missing"
+    }
 }
 
 /// Compares one of our calendar reports with systemd's and describes the difference for a person.
@@ -100,23 +115,59 @@ struct CalendarOracleTests {
     /// "Now" for parsing base times; every fixture base is absolute, so it never shows in a result.
     static let parseNow = Instant(seconds: 1_774_612_800)
 
-    @Test(arguments: try CalendarFixture.load())
-    func matchesSystemdAnalyze(_ c: CalendarCase) {
-        let title = "case \(c.testDescription)\n  \(c.commandLine)"
-        let actual: (output: String, failed: Bool)
+    /// Our report for one case, read with the zone data that is current in this task.
+    static func render(_ c: CalendarCase) -> (output: String, failed: Bool) {
         do {
             let zone = try Zone.named(c.zone)
-            let base = try Timestamp.parse(c.base, zone: zone, now: Self.parseNow)
-            actual = CalendarReport.render(
+            let base = try Timestamp.parse(c.base, zone: zone, now: parseNow)
+            return CalendarReport.render(
                 [c.expression], base: base, localZone: zone, iterations: c.iterations, now: nil)
         } catch {
-            actual = (output: "<error before rendering: \(error)>\n", failed: true)
+            return (output: "<error before rendering: \(error)>\n", failed: true)
         }
+    }
+
+    /// The recorded outputs, replayed under the zone files they were recorded with.
+    @Test(arguments: try CalendarFixture.load())
+    func matchesRecordedSystemdAnalyzeUnderRecordedZones(_ c: CalendarCase) {
+        let actual = ZoneDirectory.$current.withValue(CalendarFixture.zones) { Self.render(c) }
         let mismatch = CalendarComparison.mismatch(
-            title: title, expected: c.output, expectedFailed: c.exitCode != 0, actual: actual.output,
-            actualFailed: actual.failed)
+            title: "case \(c.testDescription) (zone data \(CalendarFixture.zonesVersion) from Fixtures/zoneinfo)\n"
+                + "  TZDIR=Tests/NudgeCoreTests/Fixtures/zoneinfo \(c.commandLine)",
+            expected: c.output, expectedFailed: c.exitCode != 0, actual: actual.output, actualFailed: actual.failed)
         let matches = mismatch == nil
         #expect(matches, Comment(rawValue: mismatch ?? ""))
+    }
+
+    /// Every case of the fixture, compared live with this machine's systemd-analyze and zone data.
+    @Test(
+        .enabled(if: LiveSystemd.runnable, "systemd-analyze is not installed (set CI=1 to make that a failure)"),
+        arguments: try CalendarFixture.load())
+    func matchesLiveSystemdAnalyze(_ c: CalendarCase) throws {
+        guard let executable = LiveSystemd.path else {
+            Issue.record("systemd-analyze is missing (looked in /usr/bin and /bin) and CI is set")
+            return
+        }
+        let run = try LiveSystemd.calendar(
+            executable, zone: c.zone, base: c.base, iterations: c.iterations, expression: c.expression)
+        let actual = Self.render(c)
+        let mismatch = CalendarComparison.mismatch(
+            title: "live case \(c.testDescription) (zone data in \(Zone.directory))\n  \(c.commandLine)",
+            expected: LiveSystemd.withoutFromNow(run.stdout), expectedFailed: run.status != 0,
+            actual: actual.output, actualFailed: actual.failed)
+        let matches = mismatch == nil
+        #expect(matches, Comment(rawValue: mismatch ?? ""))
+    }
+
+    /// The pinned zone data really is the recorded one and not the system's: Casablanca still keeps
+    /// daylight saving time (+00 in Ramadan, +01 otherwise) after 2026 in it.
+    @Test func recordedZonesAreTheOnesTheFixtureWasMadeWith() throws {
+        #expect(CalendarFixture.zonesVersion == "2025b")
+        let casablanca = try ZoneDirectory.$current.withValue(CalendarFixture.zones) {
+            try Zone.named("Africa/Casablanca")
+        }
+        // 2028-03-07 00:00 UTC: outside Ramadan, so +01 under 2025b (2026f has +00 all year).
+        #expect(casablanca.offset(atSeconds: 1_836_000_000).abbreviation == "+01")
     }
 
     @Test func fixtureIsLargeAndCoversTheRequiredZones() throws {

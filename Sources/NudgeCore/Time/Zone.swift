@@ -66,26 +66,16 @@ public final class Zone: Sendable, CustomStringConvertible {
         name: "UTC", transitions: [], transitionTypes: [],
         types: [ZoneOffset(seconds: 0, isDaylightSaving: false, abbreviation: "UTC")], rule: nil)
 
-    /// The directory zone files are read from.
-    public static let directory = "/usr/share/zoneinfo"
-
-    private static let cache = ZoneCache()
+    /// The directory zone files are read from: `ZoneDirectory.current`'s path.
+    public static var directory: String { ZoneDirectory.current.path }
 
     /// The zone's name.
     public var description: String { name }
 
-    /// Loads a zone by IANA name from /usr/share/zoneinfo, caching it for the life of the process.
+    /// Loads a zone by IANA name from the current zone directory, caching it for the life of the process.
     public static func named(_ name: String) throws(ZoneError) -> Zone {
         if name == "UTC" { return utc }
-        if let zone = cache.get(name) { return zone }
-        guard isPlausibleName(name) else { throw .unknown(name) }
-        let path = directory + "/" + name
-        guard let data = FileManager.default.contents(atPath: path), data.starts(with: Array("TZif".utf8)) else {
-            throw .unknown(name)
-        }
-        let zone = try Zone(name: name, tzif: [UInt8](data), path: path)
-        cache.put(name, zone)
-        return zone
+        return try ZoneDirectory.current.zone(named: name)
     }
 
     /// Whether a name could be a zone file under /usr/share/zoneinfo, as systemd's `timezone_is_valid`.
@@ -339,20 +329,44 @@ public final class Zone: Sendable, CustomStringConvertible {
     }
 }
 
-/// A small lock-protected cache of loaded zones.
-private final class ZoneCache: @unchecked Sendable {
+/// A directory of TZif zone files and the zones loaded from it.
+///
+/// The system's is glibc's: `$TZDIR`, else /usr/share/zoneinfo. Code that must not depend on the
+/// zone data installed (the calendar oracle's recorded cases, tests with fixed expected times) binds
+/// another one around its work with `ZoneDirectory.$current.withValue(pinned) { … }`.
+public final class ZoneDirectory: @unchecked Sendable {
+    /// The directory's path, without a trailing slash.
+    public let path: String
     private var zones: [String: Zone] = [:]
     private let lock = NSLock()
 
-    func get(_ name: String) -> Zone? {
-        lock.lock()
-        defer { lock.unlock() }
-        return zones[name]
+    /// A zone directory at `path`; nothing is read until a zone is asked for.
+    public init(path: String) {
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 
-    func put(_ name: String, _ zone: Zone) {
+    /// The system's zone data, as glibc finds it.
+    public static let system = ZoneDirectory(
+        path: ProcessInfo.processInfo.environment["TZDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/zoneinfo")
+
+    /// The directory zones are read from in this task (and the threads it runs synchronously on).
+    @TaskLocal public static var current: ZoneDirectory = .system
+
+    /// The zone of this name, read once and then kept.
+    func zone(named name: String) throws(ZoneError) -> Zone {
         lock.lock()
-        defer { lock.unlock() }
+        let cached = zones[name]
+        lock.unlock()
+        if let cached { return cached }
+        guard Zone.isPlausibleName(name) else { throw .unknown(name) }
+        let file = path + "/" + name
+        guard let data = FileManager.default.contents(atPath: file), data.starts(with: Array("TZif".utf8)) else {
+            throw .unknown(name)
+        }
+        let zone = try Zone(name: name, tzif: [UInt8](data), path: file)
+        lock.lock()
         zones[name] = zone
+        lock.unlock()
+        return zone
     }
 }
