@@ -2,34 +2,20 @@ import ArgumentParser
 import Foundation
 import NudgeCore
 
-/// What the answering commands share: find the occurrence, or explain why not (exit 1).
-struct Answering {
-    var config: Config
-    var store: Store
-    var now: Instant
+extension AnswerError {
+    /// The same refusal for the command line: exit 1, or 65 for a time no occurrence can mean.
+    var cli: CLIError { CLIError(message, code: kind == .badInput ? .dataError : .nothingMatched) }
+}
 
-    func target(_ id: String?) throws -> AnswerTarget {
-        AnswerTarget.resolve(
-            id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(), now: now,
-            zone: config.settings.timezone)
-    }
+/// Runs a use case, turning its refusal into the command line's error.
+func refusing<T>(_ body: () throws(AnswerError) -> T) throws -> T {
+    do { return try body() } catch { throw error.cli }
+}
 
-    /// The occurrence to act on: a pending one, or the next one started early. Exits 1 otherwise.
-    func occurrence(_ id: String?) throws -> (Int64, CommitmentID, due: Instant) {
-        switch try target(id) {
-        case .pending(let o):
-            return (o.id, o.commitment, o.due)
-        case .early(let cid, let due):
-            return (try store.startEarly(cid, due: due, now: now), cid, due)
-        case .nothing(let why), .several(let why):
-            throw CLIError(why, code: .nothingMatched)
-        }
-    }
-
-    func title(_ id: CommitmentID) -> String {
-        guard let c = config.commitments.first(where: { $0.id == id }) else { return id.rawValue }
-        return c.isPrivate ? id.rawValue : c.title
-    }
+/// The answering use cases over the config and record, at the current time.
+func answers(_ options: ConfigOptions) throws -> Answers {
+    let store = try openStore()
+    return try Answers(config: try loadConfig(options), store: store, now: .now)
 }
 
 /// Closes the desktop notifications still open for an occurrence (an answer given elsewhere).
@@ -64,47 +50,33 @@ extension Nudge {
         var id: String?
         @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').")
         var at: String?
+        @Flag(help: "Answer the next occurrence early, even when the last one is nearer.")
+        var next = false
+
+        func validate() throws {
+            if next && at != nil {
+                throw ValidationError("--next and --at contradict each other: --at says when it was done")
+            }
+            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
+        }
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let a = Answering(config: config, store: store, now: now)
-            let when = try at.map { try moment($0, direction: .past, zone: config.settings.timezone, now: now) } ?? now
-            let occ: Int64
-            let cid: CommitmentID
-            let due: Instant
-            switch try a.target(id) {
-            case .pending(let o):
-                (occ, cid, due) = (o.id, o.commitment, o.due)
-                try a.store.answer(occ, .kept, at: when, now: now)
-            case .early(let c, let d):
-                (cid, due) = (c, d)
-                occ = try a.store.startEarly(c, due: d, now: now)
-                try a.store.answer(occ, .kept, at: when, now: now)
-            case .nothing(let why):
-                // A backfill before a recorded miss turns the miss into kept.
-                guard at != nil, let id,
-                    let c = AnswerTarget.matching(id, in: config.commitments.map(\.id)).first,
-                    let miss = try a.store.missAfter(c, at: when)
-                else { throw CLIError(why, code: .nothingMatched) }
-                (occ, cid, due) = (miss.id, c, miss.due)
-                try a.store.amendMissToKept(occ, at: when, now: now)
-                let zone = config.settings.timezone
-                print("the miss recorded \(TimestampFormat.systemd(miss.outcomeAt ?? due, zone: zone)) is now kept")
-            case .several(let why):
-                throw CLIError(why, code: .nothingMatched)
+            let a = try answers(options)
+            let when = try at.map { try moment($0, direction: .past, zone: a.zone, now: a.now) }
+            let kept: Answers.Kept
+            kept = try refusing { () throws(AnswerError) in try a.done(id, at: when, next: next) }
+            closePopups(kept.occurrence, config: a.config, store: a.store)
+            if let miss = kept.amendedMiss {
+                print("the miss recorded \(TimestampFormat.systemd(miss, zone: a.zone)) is now kept")
             }
-            closePopups(occ, config: config, store: a.store)
             // Shown to the minute (to the second under a minute); the record keeps microseconds.
-            let delta = Double(when.microseconds - due.microseconds) / 1_000_000
+            let delta = Double(kept.lateness.microseconds) / 1_000_000
             let late =
                 abs(delta) >= 60 ? Span.minutes(Int64((delta / 60).rounded())) : Span.seconds(Int64(delta.rounded()))
-            let c = config.commitments.first { $0.id == cid }
-            let onTime = late <= (c?.onTime ?? Defaults.onTime)
             let how = late.microseconds <= 0 ? "early by \(Span(microseconds: -late.microseconds))" : "\(late) late"
+            let judged = late.microseconds == 0 ? "on the dot" : how
             print(
-                "kept \(cid): \(a.title(cid)) (\(late.microseconds == 0 ? "on the dot" : how)\(onTime ? ", on time" : ""))"
+                "kept \(kept.commitment): \(a.title(kept.commitment)) (\(judged)\(a.isOnTime(kept) ? ", on time" : ""))"
             )
         }
     }
@@ -118,16 +90,22 @@ extension Nudge {
         var id: String?
         @Option(help: "Why, for the record.")
         var reason: String?
+        @Flag(help: "Skip the next occurrence early, even when the last one is nearer.")
+        var next = false
+
+        func validate() throws {
+            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
+            if let reason, let problem = TextRules.problem(reason, field: "reason") {
+                throw ValidationError(problem)
+            }
+        }
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let a = Answering(config: config, store: store, now: now)
-            let (occ, cid, _) = try a.occurrence(id)
-            try a.store.answer(occ, .skipped, at: now, reason: reason ?? "skipped", now: now)
-            closePopups(occ, config: config, store: a.store)
-            print("skipped \(cid): \(a.title(cid))")
+            let a = try answers(options)
+            let skipped: Answers.Answered
+            skipped = try refusing { () throws(AnswerError) in try a.skip(id, reason: reason, next: next) }
+            closePopups(skipped.occurrence, config: a.config, store: a.store)
+            print("skipped \(skipped.commitment): \(a.title(skipped.commitment))")
         }
     }
 
@@ -142,36 +120,59 @@ extension Nudge {
         var span: String?
         @Option(help: "Until when instead of a span, e.g. '19:30', 'tomorrow 9:00'.")
         var until: String?
+        @Flag(help: "Snooze the next occurrence early, even when the last one is nearer.")
+        var next = false
+
+        func validate() throws {
+            if until != nil && span != nil { throw ValidationError("give a span or --until, not both") }
+            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
+        }
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let zone = config.settings.timezone
-            let a = Answering(config: config, store: store, now: now)
+            let a = try answers(options)
             var id = self.id
             var spanText = span
             // `nudge snooze 30m` with one thing pending: the argument is the span.
-            if spanText == nil, let only = id, (try? Span(parsing: only)) != nil,
-                !config.commitments.contains(where: { $0.id.rawValue.hasPrefix(only) })
+            if spanText == nil, let only = id, Self.looksLikeSpan(only),
+                !a.config.commitments.contains(where: { $0.id.rawValue.hasPrefix(only) })
             {
                 spanText = only
                 id = nil
             }
+            if until != nil && spanText != nil { throw ValidationError("give a span or --until, not both") }
             let target: Instant
             if let until {
-                target = try moment(until, direction: .future, zone: zone, now: now)
+                target = try moment(until, direction: .future, zone: a.zone, now: a.now)
             } else {
-                do {
-                    let s = try Span(parsing: spanText ?? "10m")
-                    target = now + s.microseconds
-                } catch {
-                    throw CLIError(error.localizedDescription, code: .dataError)
-                }
+                target = a.now + (try Self.span(spanText ?? "10m"))
             }
-            let (occ, cid, _) = try a.occurrence(id)
-            try a.store.snooze(occ, until: target)
-            print("snoozed \(cid) until \(TimestampFormat.systemd(target, zone: zone))")
+            let snoozed: Answers.Answered
+            snoozed = try refusing { () throws(AnswerError) in try a.snooze(id, until: target, next: next) }
+            print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(target, zone: a.zone))")
+        }
+
+        /// Whether an argument reads as a span rather than an id (digits first, or a sign).
+        static func looksLikeSpan(_ text: String) -> Bool {
+            guard let first = text.unicodeScalars.first else { return false }
+            return ("0"..."9").contains(first) || first == "-" || first == "+" || first == "."
+        }
+
+        /// A snooze span: with a unit, positive, and at most a year (exit 65 otherwise).
+        static func span(_ text: String) throws -> Span {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
+                throw CLIError("\"\(text)\" has no unit: \(trimmed)m? \(trimmed)s?", code: .dataError)
+            }
+            let s: Span
+            do { s = try Span(parsing: trimmed) } catch {
+                throw CLIError(error.localizedDescription, code: .dataError)
+            }
+            guard s > .zero else { throw CLIError("a snooze must be longer than 0, e.g. 10m", code: .dataError) }
+            guard s <= .days(366) else {
+                throw CLIError(
+                    "\"\(text)\" is more than a year; pause it instead (nudge pause ID --until WHEN)", code: .dataError)
+            }
+            return s
         }
     }
 }

@@ -52,9 +52,10 @@ struct WeekTests {
         _ = try cli.run(["tick"], at: "2026-11-28 11:00:01")
         #expect(try cli.run(["status", "--short"], at: "2026-11-28 11:01:00").out.hasPrefix("next"))
         let skip = try cli.run(["skip", "plants"], at: "2026-11-28 11:02:00")
-        // Nothing pending and the next is a week away: nothing changes, exit 1.
+        // Nothing pending and the miss is nearer than the next one (a week away): it says so, changes
+        // nothing and exits 1.
         #expect(skip.status == 1)
-        #expect(skip.err.contains("nothing pending"))
+        #expect(skip.err.contains("plants was missed at 11:00; `nudge repair plants --at WHEN` makes up for it"))
     }
 
     @Test func answersNameAUniquePrefixOrTheOnlyPendingOne() throws {

@@ -116,6 +116,7 @@ public final class Daemon: @unchecked Sendable {
 
     func updateStatus(now: Instant) {
         let state = (try? store.planState()) ?? PlanState()
+        let config = (try? store.commitments(of: config)) ?? config
         // The same order as `Store.pending()`, without reading the record twice.
         let pending = state.pending.values.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         closeAnswered(pending: pending)
@@ -144,12 +145,10 @@ public final class Daemon: @unchecked Sendable {
             case .closed(_, let reason):
                 try store.recordClosed(row: popup.row, reason: reason, at: now)
             case .actionInvoked(let id, let key):
-                switch key {
-                case "done": try store.answer(popup.occurrence, .kept, at: now, now: now, via: "notification")
-                case "skip": try store.answer(popup.occurrence, .skipped, at: now, now: now, via: "notification")
-                case "snooze": try store.snooze(popup.occurrence, until: now + DesktopChannel.snoozeSpan.microseconds)
-                default: return  // a click on the popup itself answers nothing
-                }
+                // A click on the popup itself answers nothing.
+                guard ["done", "skip", "snooze"].contains(key) else { return }
+                let answers = try Answers(config: config, store: store, now: now)
+                _ = try answers.popup(popup.occurrence, action: key, snooze: DesktopChannel.snoozeSpan)
                 try store.recordAction(row: popup.row, key, at: now)
                 meta["event"] = "\(key)"
                 log.info("\(key) \(popup.commitment) from the notification", metadata: meta)

@@ -24,6 +24,8 @@ public struct Runner {
     @discardableResult
     public func run(now: Instant) throws -> Instant? {
         try store.settleInterrupted()
+        // Promises added from the command line since the last run are commitments like the config's.
+        let config = try store.commitments(of: self.config)
         let planner = Planner(settings: config.settings, commitments: config.commitments)
         let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func send(_ deliveries: [Delivery], _ occurrences: [Occurrence]) throws {

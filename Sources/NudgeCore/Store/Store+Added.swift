@@ -26,6 +26,11 @@ extension Store {
         repairOf: Int64? = nil
     ) throws {
         try queue.write { db in
+            // First seen when added, like a config commitment at its first run: an occurrence that falls
+            // due before any daemon or tick runs again (suspend, `--at now`) is started late, not lost.
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+                arguments: [id.rawValue, now.microseconds])
             try db.execute(
                 sql: """
                     INSERT INTO added (id, title, person, due, remind_before, created, repair_of)
@@ -75,6 +80,16 @@ extension Store {
     /// Every id ever used by a command-line commitment (ids are never reused).
     public func addedIDs() throws -> Set<String> {
         try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM added")) }
+    }
+}
+
+extension Store {
+    /// The config's commitments and those added from the command line, as they are in the record now.
+    ///
+    /// Read again at every run, so a running daemon nudges what `nudge add` added and a config reload
+    /// never touches them.
+    public func commitments(of config: Config) throws -> Config {
+        config.adding(try added(settings: config.settings))
     }
 }
 

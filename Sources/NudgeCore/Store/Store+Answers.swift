@@ -211,3 +211,21 @@ extension Store {
         try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 }
+
+extension Store {
+    /// The occurrences of a commitment whose answer window holds `t`: from `window` before the due
+    /// time until they ended (pending ones: until now), nearest due first.
+    public func occurrences(of commitment: CommitmentID, holding t: Instant, window: Span) throws -> [Occurrence] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.occurrenceColumns) FROM occurrence
+                    WHERE commitment = ? AND due <= ? AND (outcome IS NULL OR outcome_at >= ?)
+                    ORDER BY abs(due - ?), id
+                    """,
+                arguments: [commitment.rawValue, (t + window).microseconds, t.microseconds, t.microseconds]
+            ).compactMap(Self.occurrence)
+        }
+    }
+}

@@ -38,8 +38,13 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Whether the first instant is earlier.
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.microseconds < rhs.microseconds }
 
-    /// Adds a span.
+    /// Adds a number of microseconds.
     public static func + (lhs: Instant, rhs: Int64) -> Instant { Instant(microseconds: lhs.microseconds + rhs) }
+
+    /// The signed span from `rhs` to `lhs`.
+    public static func - (lhs: Instant, rhs: Instant) -> Span {
+        Span(microseconds: lhs.microseconds &- rhs.microseconds)
+    }
 
     /// `@SECONDS.MICROSECONDS`, as systemd writes timestamps.
     public var description: String { "@\(seconds).\(String(format: "%06lld", subsecondMicroseconds))" }

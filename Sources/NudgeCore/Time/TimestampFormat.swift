@@ -16,6 +16,23 @@ public enum TimestampFormat {
         systemd(instant, zone: .utc)
     }
 
+    /// `09:02` today, `tomorrow 09:00`, `yesterday 23:00`, else `Sun 2026-11-29 19:00`: a time for a
+    /// sentence, as near to `now` as it is.
+    public static func clock(_ instant: Instant, zone: Zone, now: Instant) -> String {
+        let l = zone.local(instant)
+        let n = zone.local(now)
+        let hm = "\(two(l.hour)):\(two(l.minute))"
+        let days =
+            CivilDate.days(year: l.year, month: l.month, day: l.day)
+            - CivilDate.days(year: n.year, month: n.month, day: n.day)
+        switch days {
+        case 0: return hm
+        case 1: return "tomorrow " + hm
+        case -1: return "yesterday " + hm
+        default: return "\(weekdayNames[Int(l.weekday)]) \(l.year)-\(two(l.month))-\(two(l.day)) " + hm
+        }
+    }
+
     /// `2026-03-29T19:00:00+02:00`: ISO 8601 with the zone's offset at that instant.
     public static func iso8601(_ instant: Instant, zone: Zone) -> String {
         let off = zone.offset(atSeconds: instant.seconds).seconds

@@ -18,8 +18,14 @@ public enum AnswerTarget: Equatable {
     }
 
     /// Resolves an id (exact, else a unique prefix) or, with none, the single pending occurrence.
+    ///
+    /// With nothing pending for the commitment: when its latest ended occurrence is due nearer to now
+    /// than the next one (a tie counts as nearer), the answer would surely be about that one, so
+    /// nothing is done and the message says how it ended (`next` answers the next one instead);
+    /// otherwise the next one is answered early if it is due within 24 h (DESIGN.md §4.5).
     public static func resolve(
-        _ id: String?, pending: [Occurrence], commitments: [Commitment], state: PlanState, now: Instant, zone: Zone
+        _ id: String?, pending: [Occurrence], commitments: [Commitment], state: PlanState, now: Instant, zone: Zone,
+        verb: String = "done", next: Bool = false
     ) -> AnswerTarget {
         guard let id else {
             switch pending.count {
@@ -42,8 +48,26 @@ public enum AnswerTarget: Equatable {
         }
         if let o = pending.first(where: { $0.commitment == cid }) { return .pending(o) }
         guard let c = commitments.first(where: { $0.id == cid }) else { return .nothing("no commitment \"\(id)\"") }
-        let next = c.upcomingDue(pending: nil, lastEnded: state.lastEnded[cid], firstSeen: state.firstSeen[cid] ?? now)
-        guard let due = next else { return .nothing("\(cid) has nothing pending and nothing ahead") }
+        let ended = state.lastEnded[cid]
+        let upcoming = c.upcomingDue(pending: nil, lastEnded: ended, firstSeen: state.firstSeen[cid] ?? now)
+        if !next, let e = ended, let outcome = e.outcome,
+            upcoming.map({ abs((now - e.due).microseconds) <= abs(($0 - now).microseconds) }) ?? true
+        {
+            let at = TimestampFormat.clock(e.outcomeAt ?? e.due, zone: zone, now: now)
+            let ahead = upcoming.map {
+                "`nudge \(verb) \(cid) --next` answers the one due \(TimestampFormat.clock($0, zone: zone, now: now))"
+            }
+            switch outcome {
+            case .missed:
+                return .nothing(
+                    "\(cid) was missed at \(at); `nudge repair \(cid) --at WHEN` makes up for it, "
+                        + "`nudge done \(cid) --at TIME` if you did it before then")
+            case .kept, .skipped:
+                return .nothing(
+                    "\(cid) was already \(outcome.rawValue) at \(at)" + (ahead.map { "; " + $0 } ?? ""))
+            }
+        }
+        guard let due = upcoming else { return .nothing("\(cid) has nothing pending and nothing ahead") }
         if due <= now + earlyWindow.microseconds { return .early(cid, due: due) }
         return .nothing("\(cid) has nothing pending; the next is due \(TimestampFormat.systemd(due, zone: zone))")
     }

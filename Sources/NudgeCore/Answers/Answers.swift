@@ -1,0 +1,152 @@
+/// Why an answer changed nothing, in words for the person who gave it.
+public struct AnswerError: Error, Equatable, CustomStringConvertible {
+    /// What kind of refusal, which decides the exit status.
+    public enum Kind: Sendable, Equatable {
+        /// Nothing (or several things) matched, or it was already answered: exit 1.
+        case nothingMatched
+        /// The time given cannot be meant (outside every window): exit 65.
+        case badInput
+    }
+
+    public var message: String
+    public var kind: Kind
+
+    /// An error with its message.
+    public init(_ message: String, _ kind: Kind = .nothingMatched) {
+        self.message = message
+        self.kind = kind
+    }
+
+    public var description: String { message }
+}
+
+/// The answering use cases (`done`, `skip`, `snooze`, `undo`) and the rules they share: which
+/// occurrence an answer is about (DESIGN.md §4.5–4.7), and how a kept one is judged.
+///
+/// The command line and the popup buttons both go through here, so an answer means the same
+/// wherever it is given.
+public struct Answers {
+    /// The config with the promises added from the command line.
+    public let config: Config
+    public let store: Store
+    public let now: Instant
+
+    /// Answers over a config (the record's added promises are read in) at `now`.
+    public init(config: Config, store: Store, now: Instant) throws {
+        self.config = try store.commitments(of: config)
+        self.store = store
+        self.now = now
+    }
+
+    /// The zone answers are read and shown in.
+    public var zone: Zone { config.settings.timezone }
+
+    /// A kept occurrence, and how it is judged.
+    public struct Kept: Sendable, Equatable {
+        public var commitment: CommitmentID
+        public var occurrence: Int64
+        public var due: Instant
+        /// When it was done.
+        public var at: Instant
+        /// A recorded miss this answer turned into kept (its recorded miss time).
+        public var amendedMiss: Instant?
+
+        /// Done time − due time.
+        public var lateness: Span { at - due }
+    }
+
+    /// Another answer (skip, snooze) and the occurrence it landed on.
+    public struct Answered: Sendable, Equatable {
+        public var commitment: CommitmentID
+        public var occurrence: Int64
+        public var due: Instant
+    }
+
+    /// `nudge done [ID] [--at T] [--next]`.
+    public func done(_ id: String?, at when: Instant? = nil, next: Bool = false) throws(AnswerError) -> Kept {
+        if let when { return try backfill(id, at: when) }
+        let target = try occurrence(id, verb: "done", next: next)
+        try record {
+            guard try store.answer(target.occurrence, .kept, at: now, now: now) else {
+                throw AnswerError("\(target.commitment) was answered meanwhile; see nudge history \(target.commitment)")
+            }
+        }
+        return Kept(commitment: target.commitment, occurrence: target.occurrence, due: target.due, at: now)
+    }
+
+    /// `nudge skip [ID] [--reason R] [--next]`.
+    public func skip(_ id: String?, reason: String?, next: Bool = false) throws(AnswerError) -> Answered {
+        let target = try occurrence(id, verb: "skip", next: next)
+        try record {
+            guard try store.answer(target.occurrence, .skipped, at: now, reason: reason ?? "skipped", now: now) else {
+                throw AnswerError("\(target.commitment) was answered meanwhile; see nudge history \(target.commitment)")
+            }
+        }
+        return target
+    }
+
+    /// `nudge snooze [ID] [SPAN | --until T] [--next]`: no nudge before `until`.
+    public func snooze(_ id: String?, until: Instant, next: Bool = false) throws(AnswerError) -> Answered {
+        let target = try occurrence(id, verb: "snooze", next: next)
+        try record { try store.snooze(target.occurrence, until: until) }
+        return target
+    }
+
+    /// A button pressed on a popup of `occurrence`: the same answers as the command line, on exactly
+    /// that occurrence. Returns false when it had been answered already.
+    public func popup(_ occurrence: Int64, action: String, snooze: Span) throws -> Bool {
+        switch action {
+        case "done": return try store.answer(occurrence, .kept, at: now, now: now, via: "notification")
+        case "skip": return try store.answer(occurrence, .skipped, at: now, now: now, via: "notification")
+        case "snooze":
+            try store.snooze(occurrence, until: now + snooze)
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether a kept occurrence counts as on time: lateness ≤ the commitment's `on_time`.
+    public func isOnTime(_ kept: Kept) -> Bool {
+        let onTime = config.commitments.first { $0.id == kept.commitment }?.onTime ?? Defaults.onTime
+        return kept.lateness <= onTime
+    }
+
+    /// The title to print: the id for a private promise.
+    public func title(_ id: CommitmentID) -> String {
+        guard let c = config.commitments.first(where: { $0.id == id }) else { return id.rawValue }
+        return c.isPrivate ? id.rawValue : c.title
+    }
+
+    /// The occurrence an answer given now is about: the pending one, or the next one started early.
+    func occurrence(_ id: String?, verb: String, next: Bool) throws(AnswerError) -> Answered {
+        let target: AnswerTarget
+        do {
+            target = AnswerTarget.resolve(
+                id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(),
+                now: now, zone: zone, verb: verb, next: next)
+        } catch {
+            throw AnswerError("cannot read the record: \(error.localizedDescription)")
+        }
+        switch target {
+        case .pending(let o):
+            return Answered(commitment: o.commitment, occurrence: o.id, due: o.due)
+        case .early(let cid, let due):
+            var occ: Int64 = 0
+            try record { occ = try store.startEarly(cid, due: due, now: now) }
+            return Answered(commitment: cid, occurrence: occ, due: due)
+        case .nothing(let why), .several(let why):
+            throw AnswerError(why)
+        }
+    }
+
+    /// Runs a write, turning a failure of the record into an answer error.
+    func record(_ body: () throws -> Void) throws(AnswerError) {
+        do {
+            try body()
+        } catch let error as AnswerError {
+            throw error
+        } catch {
+            throw AnswerError("cannot record: \(error.localizedDescription)")
+        }
+    }
+}

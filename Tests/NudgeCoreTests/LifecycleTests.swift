@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+@testable import NudgeCore
+
+/// The life of an occurrence where people live every day (DESIGN.md §4): adds beside a running
+/// daemon, reloads, double answers, quiet hours, downtime.
+struct LifecycleTests {
+    static let meds = """
+        [settings]
+        timezone = "Europe/Berlin"
+        channels = ["console"]
+
+        [[commitment]]
+        id = "meds"
+        title = "Take the pills"
+        when = "*-*-* 08:00"
+        follow_up = "15m"
+        follow_ups = 2
+        grace = "2h"
+        """
+
+    /// What `nudge add` records.
+    func add(_ life: Life, _ id: String, at due: String, remind: Span? = nil) throws {
+        try life.store.add(
+            id: try #require(CommitmentID(id)), title: "Call Sam back", with: nil, due: try life.t(due),
+            remindBefore: remind, now: life.now)
+    }
+
+    @Test func aPromiseAddedBesideARunningDaemonIsNudged() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 10:00")
+        try life.run()
+        try add(life, "call-sam", at: "2026-12-01 10:20")
+        // The daemon wakes for the record's change and plans again.
+        try life.run()
+        try life.liveAsDaemon(until: try life.t("2026-12-01 10:21"))
+        #expect(life.nudges("call-sam") == ["due@12-01 10:20"])
+        #expect(try life.outcomes("call-sam") == ["12-01 10:20 pending"])
+    }
+
+    @Test func aReloadLeavesAddedPromisesAlone() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 10:00")
+        try life.run()
+        try add(life, "call-sam", at: "2026-12-01 11:00", remind: .minutes(30))
+        try life.run(at: "2026-12-01 10:30")
+        #expect(life.nudges("call-sam") == ["reminder@12-01 10:30"])
+        // A reload reads the config file again: it holds no added promise.
+        life.config = try #require(try ConfigLoaderTests.load(Self.meds).config)
+        try life.run(at: "2026-12-01 10:31")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 11:01"))
+        #expect(life.nudges("call-sam") == ["reminder@12-01 10:30", "due@12-01 11:00"])
+        #expect(try life.reasons("call-sam") == [nil])
+    }
+
+    @Test func aPromiseAddedBeforeDowntimeIsNudgedAfterIt() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 10:00")
+        try add(life, "call-sam", at: "2026-12-01 10:20")
+        // No run until long after its time (suspended laptop).
+        try life.run(at: "2026-12-01 12:00")
+        #expect(life.nudges("call-sam") == ["digest@12-01 12:00"])
+        #expect(try life.outcomes("call-sam") == ["12-01 10:20 pending"])
+    }
+
+    @Test func aSecondDoneDoesNotKeepTomorrowsOccurrence() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        #expect(try life.answers.done("meds").lateness == .minutes(5))
+        life.now = try life.t("2026-12-01 08:10")
+        #expect(
+            throws: AnswerError(
+                "meds was already kept at 08:05; `nudge done meds --next` answers the one due tomorrow 08:00")
+        ) {
+            try life.answers.done("meds")
+        }
+        #expect(try life.outcomes("meds") == ["12-01 08:00 kept"])
+        try life.liveAsDaemon(until: try life.t("2026-12-02 08:01"))
+        #expect(life.nudges("meds") == ["due@12-01 08:00", "due@12-02 08:00"])
+    }
+
+    @Test func doneNextAnswersTheNextOneEarly() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        _ = try life.answers.done("meds")
+        life.now = try life.t("2026-12-01 20:00")
+        let early = try life.answers.done("meds", next: true)
+        #expect(life.show(early.due) == "12-02 08:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-02 09:00"))
+        #expect(life.nudges("meds") == ["due@12-01 08:00"])
+    }
+
+    @Test func afterUndoDoneAtLandsOnTheOccurrenceOfThatTime() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        _ = try life.answers.done("meds")
+        life.now = try life.t("2026-12-01 08:06")
+        #expect(try life.store.undo(since: life.now - Span.hours(24), commitment: nil, now: life.now) != nil)
+        let kept = try life.answers.done("meds", at: try life.t("2026-12-01 07:01"))
+        #expect(life.show(kept.due) == "12-01 08:00")
+        #expect(kept.lateness == .minutes(-59))
+        #expect(try life.outcomes("meds") == ["12-01 08:00 kept"])
+    }
+
+    @Test func doneAtOutsideEveryWindowIsRefused() throws {
+        let life = try Life(Self.meds, start: "2026-11-20 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-11-26 08:05"))
+        let error = #expect(throws: AnswerError.self) {
+            try life.answers.done("meds", at: try life.t("2026-11-19 21:00"))
+        }
+        #expect(error?.kind == .badInput)
+        // Five days back lands on that day's occurrence, a miss turned kept (on time), not on today's.
+        let kept = try life.answers.done("meds", at: try life.t("2026-11-21 08:10"))
+        #expect(life.show(kept.due) == "11-21 08:00")
+        #expect(kept.amendedMiss != nil)
+    }
+
+    @Test func aDoneAtOfAnAnsweredOccurrenceSaysSoAndChangesNothing() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        _ = try life.answers.done("meds")
+        life.now = try life.t("2026-12-01 08:10")
+        #expect(throws: AnswerError.self) { try life.answers.done("meds", at: try life.t("2026-12-01 07:01")) }
+        #expect(try life.outcomes("meds") == ["12-01 08:00 kept"])
+    }
+}
