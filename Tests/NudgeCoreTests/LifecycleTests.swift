@@ -121,4 +121,93 @@ struct LifecycleTests {
         #expect(throws: AnswerError.self) { try life.answers.done("meds", at: try life.t("2026-12-01 07:01")) }
         #expect(try life.outcomes("meds") == ["12-01 08:00 kept"])
     }
+
+    @Test func aCheckInAnsweredAfterItsTimeComesBackEveryThreeDays() throws {
+        let life = try Life(
+            """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["console"]
+
+            [[commitment]]
+            id = "checkin"
+            title = "Check in with Sam"
+            every = "3d"
+            at = "21:00"
+            """, start: "2026-12-01 20:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 21:05"))
+        _ = try life.answers.done("checkin")
+        try life.liveAsDaemon(until: try life.t("2026-12-04 21:20"))
+        _ = try life.answers.done("checkin")
+        try life.liveAsDaemon(until: try life.t("2026-12-07 21:01"))
+        #expect(try life.outcomes("checkin") == ["12-01 21:00 kept", "12-04 21:00 kept", "12-07 21:00 pending"])
+    }
+
+    static let quietMorning = """
+        [settings]
+        timezone = "Europe/Berlin"
+        channels = ["console"]
+        quiet_hours = "22:30-07:30"
+
+        [[commitment]]
+        id = "walk"
+        title = "Walk the dog"
+        when = "*-*-* 07:00"
+        remind_before = "15m"
+        follow_up = "15m"
+        follow_ups = 2
+        grace = "3h"
+        """
+
+    @Test(arguments: ["daemon", "ticks"])
+    func quietHoursHoldTheDueNudgeAndKeepEveryFollowUp(_ mode: String) throws {
+        let life = try Life(Self.quietMorning, start: "2026-12-01 20:00")
+        let end = try life.t("2026-12-02 09:00")
+        if mode == "daemon" { try life.liveAsDaemon(until: end) } else { try life.liveByTicks(until: end) }
+        #expect(life.nudges("walk") == ["due@12-02 07:30", "follow-up@12-02 07:45", "follow-up@12-02 08:00"])
+    }
+
+    @Test func aRepairNudgeWaitsForTheEndOfQuietHours() throws {
+        let life = try Life(
+            """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["console"]
+            quiet_hours = "22:30-07:30"
+
+            [[commitment]]
+            id = "call-mom"
+            title = "Call Mom"
+            when = "Sun 19:00"
+            follow_ups = 0
+            grace = "4h"
+            repair = true
+            """, start: "2026-11-29 12:00")
+        try life.liveAsDaemon(until: try life.t("2026-11-30 09:00"))
+        #expect(life.nudges("call-mom") == ["due@11-29 19:00", "repair@11-30 07:30"])
+        #expect(try life.outcomes("call-mom") == ["11-29 19:00 missed"])
+    }
+
+    @Test(arguments: ["nudge", "miss"])
+    func occurrencesThatFellInsideDowntimeAreRecorded(_ catchUp: String) throws {
+        let life = try Life(
+            Self.meds.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncatch_up = \"\(catchUp)\"\n"),
+            start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:01"))
+        _ = try life.answers.done("meds")
+        // Off from Tuesday 08:01 to Friday 09:00: Wednesday's and Thursday's fell wholly inside.
+        try life.run(at: "2026-12-04 09:00")
+        let away = catchUp == "miss" ? "missed" : "skipped"
+        #expect(
+            try life.outcomes("meds") == [
+                "12-01 08:00 kept", "12-02 08:00 \(away)", "12-03 08:00 \(away)", "12-04 08:00 pending",
+            ])
+        if catchUp == "nudge" { #expect(try life.reasons("meds") == [nil, "away", "away", nil]) }
+        // Only the latest is nudged, in the digest, and it counts as its due nudge: its follow-ups follow.
+        try life.liveAsDaemon(until: try life.t("2026-12-04 09:31"))
+        #expect(
+            life.nudges("meds") == [
+                "due@12-01 08:00", "digest@12-04 09:00", "follow-up@12-04 09:15", "follow-up@12-04 09:30",
+            ])
+    }
 }

@@ -74,6 +74,15 @@ struct Simulation {
                     if o.firstDelivered == nil { o.firstDelivered = now }
                 }
             }
+        case .away(let id, let fallen, let outcome):
+            for f in fallen {
+                var o = Occurrence(id: nextID, commitment: id, due: f.due, created: now)
+                nextID += 1
+                o.outcome = outcome
+                o.outcomeAt = f.ended
+                ended.append((o.id, outcome, f.ended, outcome == .skipped ? "away" : nil))
+                all[o.id] = o
+            }
         }
     }
 
@@ -241,7 +250,7 @@ struct PlannerTests {
         #expect(sim.log == ["due#1 11-29 19:01"])
     }
 
-    @Test func quietHoursHoldNudgesUntilTheirEndThenSendTheLatestKind() throws {
+    @Test func quietHoursHoldNudgesUntilTheirEndThenTheDueNudgeAndItsFollowUps() throws {
         var sim = try Simulation(
             """
             [settings]
@@ -257,8 +266,9 @@ struct PlannerTests {
             grace = "12h"
             """)
         sim.run(from: try sim.t("2026-11-27 12:00"), to: try sim.t("2026-11-28 09:00"))
-        // 23:00's due nudge and 23:30's follow-up waited; at 07:30 only the latest kind goes out.
-        #expect(sim.log == ["follow-up#2 11-28 07:30"])
+        // 23:00's due nudge waited: at 07:30 it goes out as the due nudge, and its follow-ups come at
+        // follow_up after it, as many as configured.
+        #expect(sim.log == ["due#0 11-28 07:30", "follow-up#1 11-28 08:00", "follow-up#2 11-28 08:30"])
     }
 
     @Test func criticalPassesQuietHours() throws {
@@ -295,14 +305,14 @@ struct PlannerTests {
         // First seen Friday 2026-10-23 12:00: first due at the first 20:00 on or after, the same day.
         let done = try sim.t("2026-10-23 21:10")
         sim.run(
-            from: try sim.t("2026-10-23 12:00"), to: try sim.t("2026-10-27 00:00"),
+            from: try sim.t("2026-10-23 12:00"), to: try sim.t("2026-10-26 19:59"),
             answers: [(done, { s, now in s.done("checkin", at: now) })])
-        // Done Friday 21:10; three calendar days later is Monday 21:10 (across the DST change of
-        // Sunday 25 October), so the next is due at the first 20:00 after that: Tuesday.
+        // Done Friday 21:10; three calendar days after Friday is Monday (across the DST change of
+        // Sunday 25 October), so the next is due Monday 20:00, however late on Friday it was done.
         #expect(sim.log == ["due#0 10-23 20:00"])
-        _ = sim.run(at: try sim.t("2026-10-27 20:00"))
-        #expect(sim.log == ["due#0 10-23 20:00", "due#0 10-27 20:00"])
-        #expect(sim.all[2]?.due == (try sim.t("2026-10-27 20:00")))
+        _ = sim.run(at: try sim.t("2026-10-26 20:00"))
+        #expect(sim.log == ["due#0 10-23 20:00", "due#0 10-26 20:00"])
+        #expect(sim.all[2]?.due == (try sim.t("2026-10-26 20:00")))
     }
 
     @Test func aOnceHappensOnce() throws {

@@ -47,7 +47,8 @@ public struct Runner {
                 return [next, retry].compactMap { $0 }.min()
             }
             let deliveries = try store.apply(effects, now: now) { byID[$0]?.channels ?? [] }
-            try send(deliveries, Array(state.pending.values))
+            // A repair nudge is about an occurrence that has ended.
+            try send(deliveries, Array(state.pending.values) + Array(state.lastEnded.values))
         }
         return nil
     }

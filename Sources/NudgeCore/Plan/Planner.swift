@@ -49,6 +49,16 @@ public struct Planner: Sendable {
         /// After downtime: one "while you were away" digest per channel listing these occurrences; it
         /// counts as each one's due nudge.
         case digest([PlannedNudge])
+        /// Record occurrences that fell wholly inside downtime, already ended: skipped "away", or missed
+        /// with `catch_up = "miss"`.
+        case away(CommitmentID, [Fallen], Outcome)
+    }
+
+    /// An occurrence that fell wholly inside downtime: its due time, and when it counts as ended (a
+    /// miss at due + grace, an excuse when it is recorded).
+    public struct Fallen: Sendable, Equatable {
+        public var due: Instant
+        public var ended: Instant
     }
 
     public var settings: Settings
@@ -99,18 +109,40 @@ public struct Planner: Sendable {
             if let p = pending, let missed = c.missedAt(p, catchUpMiss: settings.catchUp == .miss), missed <= now {
                 effects.append(.end(occurrence: p.id, .missed, at: missed, reason: nil))
                 if c.repair {
-                    // One repair nudge at the moment of the miss.
-                    effects.append(
-                        .send(
-                            PlannedNudge(
-                                occurrence: p.id, kind: .repair, sequence: p.handled, at: missed, usesFollowUp: false)))
+                    // One repair nudge at the moment of the miss; in quiet hours it waits for their end.
+                    if let end = quietEnd(for: c, at: now) {
+                        wake(end)
+                    } else {
+                        effects.append(
+                            .send(
+                                PlannedNudge(
+                                    occurrence: p.id, kind: .repair, sequence: p.handled, at: missed,
+                                    usesFollowUp: false)))
+                    }
                 }
                 continue
+            }
+            // A repair nudge that waited for the end of quiet hours.
+            if c.repair, let e = state.lastEnded[c.id], let owed = owedRepair(e, now: now) {
+                if let end = quietEnd(for: c, at: now) {
+                    wake(end)
+                } else {
+                    effects.append(.send(owed))
+                }
             }
             // An occurrence starts when its reminder is due (or at its due time without one).
             let lead = c.remindBefore?.microseconds ?? 0
             if let due = upcoming, due + -lead <= now {
-                let start = latestDue(c, from: due, now: now + lead)
+                let dues = dueTimes(c, from: due, now: now + lead)
+                let start = dues.last ?? due
+                if dues.count > 1 {
+                    // The ones before the latest fell wholly inside downtime: recorded, not nudged.
+                    let miss = settings.catchUp == .miss
+                    let fallen = dues.dropLast().suffix(1000).map {
+                        Fallen(due: $0, ended: miss ? min($0 + c.grace, now) : now)
+                    }
+                    effects.append(.away(c.id, fallen, miss ? .missed : .skipped))
+                }
                 if let p = pending {
                     let outcome: Outcome = p.firstDelivered == nil ? .skipped : .missed
                     effects.append(
@@ -122,20 +154,19 @@ public struct Planner: Sendable {
             wake(upcoming.map { $0 + -lead })
             guard let p = pending else { continue }
             wake(c.missedAt(p))
-            let (e, w) = nudges(c, p, now: now)
-            for effect in e {
-                // Overdue by more than two minutes from when it should have gone out (the end of quiet
-                // hours, if it fell inside): the machine slept or nudge was stopped.
-                if case .send(let n) = effect, shouldHaveGone(n.at) < now + -Self.downtime.microseconds {
+            let due = nudges(c, p, now: now)
+            effects += due.drops.map { Effect.drop($0) }
+            if let n = due.send {
+                if due.away {
                     away.append(
                         PlannedNudge(
                             occurrence: n.occurrence, kind: .digest, sequence: n.sequence, at: n.at,
                             usesFollowUp: n.usesFollowUp))
                 } else {
-                    effects.append(effect)
+                    effects.append(.send(n))
                 }
             }
-            wake(w)
+            wake(due.wait)
         }
         // A commitment taken out of the config ends its pending occurrence; its history stays.
         let known = Set(commitments.map(\.id))
@@ -146,35 +177,84 @@ public struct Planner: Sendable {
         return (effects, next)
     }
 
-    /// The latest due time not after `now`, starting from one that is: after downtime only the most
-    /// recent occurrence is started.
-    func latestDue(_ c: Commitment, from due: Instant, now: Instant) -> Instant {
-        var latest = due
-        var steps = 0
-        while steps < 10_000, let n = c.nextDue(afterDue: latest, ended: nil), n <= now {
-            latest = n
-            steps += 1
+    /// The due times from `due` (which is not after `now`) up to the latest not after `now`: after
+    /// downtime only the latest is started, the others are recorded as fallen inside it.
+    func dueTimes(_ c: Commitment, from due: Instant, now: Instant) -> [Instant] {
+        var dues = [due]
+        while dues.count < 10_000, let n = c.nextDue(afterDue: dues[dues.count - 1], ended: nil), n <= now {
+            dues.append(n)
         }
-        return latest
+        return dues
     }
 
-    /// The nudges of a pending occurrence due now: only the latest of several overdue ones is sent, the
-    /// others are dropped; in quiet hours they wait (critical ones excepted).
-    func nudges(_ c: Commitment, _ p: Occurrence, now: Instant) -> ([Effect], Instant?) {
+    /// What to do about a pending occurrence's nudges now.
+    struct DueNudges {
+        /// The one nudge to send now, if any.
+        var send: PlannedNudge?
+        /// Nudges overtaken by `send`, marked handled unsent.
+        var drops: [PlannedNudge] = []
+        /// Whether `send` is late by more than `downtime`: it goes in the "while you were away" digest.
+        var away = false
+        /// When to look again for this occurrence.
+        var wait: Instant?
+    }
+
+    /// The nudges of a pending occurrence due now (DESIGN.md §4.2, 4.8, 4.10).
+    ///
+    /// On time, the latest of the overdue nudges is sent (a reminder overtaken by the due nudge is
+    /// dropped). When they waited for quiet hours to end, or the machine was away, one nudge goes now
+    /// in their place and counts as the due nudge (a reminder while the due time is still ahead); its
+    /// follow-ups then come at `follow_up` after it, as many as configured. In quiet hours everything
+    /// waits (critical ones excepted).
+    func nudges(_ c: Commitment, _ p: Occurrence, now: Instant) -> DueNudges {
+        guard let first = c.nextNudge(for: p), first.at <= now else {
+            return DueNudges(wait: c.nextNudge(for: p)?.at)
+        }
+        if let end = quietEnd(for: c, at: now) { return DueNudges(wait: end) }
         var o = p
         var overdue: [PlannedNudge] = []
         while let n = c.nextNudge(for: o), n.at <= now, overdue.count < 1000 {
             overdue.append(n)
             o.handle(n)
         }
-        guard let latest = overdue.last else { return ([], c.nextNudge(for: p)?.at) }
-        if c.urgency != .critical, let quiet = settings.quietHours, let end = quietEnd(quiet, at: now) {
-            return ([], end)
+        let latest = overdue[overdue.count - 1]
+        // More than two minutes late from when the latest should have gone out (the end of quiet hours,
+        // if it fell inside): the machine slept or nudge was stopped.
+        let away = (c.urgency == .critical ? latest.at : shouldHaveGone(latest.at)) < now - Self.downtime
+        let waited = c.urgency != .critical && shouldHaveGone(first.at) > first.at
+        guard away || waited else {
+            return DueNudges(send: latest, drops: Array(overdue.dropLast()))
         }
-        var effects = overdue.dropLast().map { Effect.drop($0) }
-        // A reminder overtaken by the due nudge is simply dropped.
-        effects.append(.send(latest))
-        return (effects, nil)
+        // One nudge now in place of all that should have gone; a reminder overtaken by its due time is
+        // dropped and the due nudge goes instead.
+        var drops: [PlannedNudge] = []
+        var n = first
+        if first.kind == .reminder && p.due <= now {
+            var handled = p
+            handled.handle(first)
+            if let due = c.nextNudge(for: handled) {
+                drops = [first]
+                n = due
+            }
+        }
+        n.at = now
+        return DueNudges(send: n, drops: drops, away: away)
+    }
+
+    /// A repair nudge owed for a miss decided in quiet hours (it waited for their end), if not sent yet
+    /// and the miss is less than a day old.
+    func owedRepair(_ e: Occurrence, now: Instant) -> PlannedNudge? {
+        guard e.outcome == .missed, let missed = e.outcomeAt, now - missed < Span.hours(24),
+            shouldHaveGone(missed) > missed, (e.lastNudgeAt.map { $0 < missed } ?? true)
+        else { return nil }
+        return PlannedNudge(occurrence: e.id, kind: .repair, sequence: e.handled, at: now, usesFollowUp: false)
+    }
+
+    /// When the quiet hours `now` falls in end, for a commitment whose nudges wait for them (nil when
+    /// not in quiet hours, or for critical urgency).
+    func quietEnd(for c: Commitment, at now: Instant) -> Instant? {
+        guard c.urgency != .critical, let quiet = settings.quietHours else { return nil }
+        return quietEnd(quiet, at: now)
     }
 
     /// When a nudge planned for `at` should have gone out: at once, or when the quiet hours it fell in end.

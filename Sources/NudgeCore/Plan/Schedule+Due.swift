@@ -45,9 +45,19 @@ extension Commitment {
         return best
     }
 
-    /// `start` plus the cadence (calendar days for whole days), then the first `at` on or after it.
+    /// `start` plus the cadence (calendar days for whole days), then the first `at` on or after it; with
+    /// whole days and `at`, `at` on the day that many days after `start`.
     static func checkIn(from start: Instant, every span: Span, at: TimeOfDay?, zone: Zone, addCadence: Bool) -> Instant
     {
+        // Whole days with a time of day count calendar days: due at `at` on the day `every` days after the
+        // day it ended, however late that day it was answered (done Tue 21:05, 3d at 21:00 → Fri 21:00).
+        if addCadence, let at, let days = span.wholeDays {
+            let local = zone.local(start)
+            let day = LocalDateTime(
+                year: local.year, month: local.month, day: local.day + Int64(days), hour: Int64(at.hour),
+                minute: Int64(at.minute))
+            return zone.resolve(day.normalized)
+        }
         var t = start
         if addCadence {
             if let days = span.wholeDays {

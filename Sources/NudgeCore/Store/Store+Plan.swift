@@ -122,6 +122,19 @@ extension Store {
         case .drop(let n):
             try Self.handle(db, n)
             return []
+        case .away(let id, let fallen, let outcome):
+            for f in fallen {
+                try db.execute(
+                    sql: """
+                        INSERT INTO occurrence (commitment, due, created, outcome, outcome_at, reason)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id.rawValue, f.due.microseconds, now.microseconds, outcome.rawValue, f.ended.microseconds,
+                        outcome == .skipped ? "away" : nil,
+                    ])
+            }
+            return []
         case .send(let n):
             return try Self.plan(db, [n], now: now, channels: channels)
         case .digest(let items):
