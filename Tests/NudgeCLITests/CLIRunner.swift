@@ -7,6 +7,17 @@ func peerMissing(_ why: String) {
     if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("\(why)") } else { print("skipping: \(why)") }
 }
 
+/// Sends `signal` to a child while it still runs, then waits for it to end.
+///
+/// Never signals a pid whose process already ended: once reaped, the number may name another process,
+/// such as a command another suite runs at the same time (a stray SIGKILL there made a faketime'd
+/// `nudge repair` exit 1 with nothing on stdout).
+func stop(_ p: Process, signal: Int32 = SIGTERM) {
+    guard p.processIdentifier > 0 else { return }
+    if p.isRunning { kill(p.processIdentifier, signal) }
+    p.waitUntilExit()
+}
+
 /// Runs a program to its end with standard input closed; returns its status, stdout and stderr.
 func runProcess(_ program: String, _ args: [String], environment: [String: String], in dir: URL? = nil) throws -> (
     status: Int32, out: String, err: String
@@ -22,10 +33,31 @@ func runProcess(_ program: String, _ args: [String], environment: [String: Strin
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     try p.run()
+    // Both pipes are read at once: a child that fills one while the other is read to its end would hang.
+    let errors = PipeReader(err.fileHandleForReading)
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    let e = errors.wait()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// Everything the pipe carried, once its writers closed it.
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }
 
 /// Runs the built `nudge` binary, optionally under faketime, in a private config and state directory.
@@ -48,20 +80,29 @@ struct CLIRunner {
 
     /// A fresh directory with `config` written 0600 as its config.
     init(config: String) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-cli-\(UUID().uuidString)")
+        // Under /tmp with a short name, whatever TMPDIR says: the tests bind unix sockets (NOTIFY_SOCKET,
+        // a session bus) in it, and a socket's path must fit in 108 bytes.
+        dir = URL(fileURLWithPath: "/tmp/nudge-" + UUID().uuidString.prefix(13).lowercased())
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("config.toml").path
         _ = FileManager.default.createFile(
             atPath: path, contents: Data(config.utf8), attributes: [.posixPermissions: 0o600])
     }
 
-    /// A wall-clock time "HH:MM:SS" in `zone`, for a calendar expression due at `date`.
-    static func clockTime(_ date: Date, in zone: String = "Europe/Berlin") -> String {
+    /// "HH:MM:SS UTC", for a calendar expression due at `date`: in UTC, so that a repeated hour (a
+    /// fall-back night) cannot move it a day, and in digits whatever the host's locale.
+    static func clockTime(_ date: Date) -> String {
         let f = DateFormatter()
-        f.timeZone = TimeZone(identifier: zone)
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "HH:mm:ss"
-        return f.string(from: date)
+        return f.string(from: date) + " UTC"
     }
+
+    /// Zone files that do not change under the tests: those the calendar oracle's cases were recorded
+    /// with. Every run of the binary reads these (TZDIR), so expected outputs do not depend on the
+    /// tzdata the machine has installed.
+    static let zoneinfo = UnitTests.repo.appendingPathComponent("Tests/NudgeCoreTests/Fixtures/zoneinfo").path
 
     /// `faketime`, or nil (with the reason printed) when it is missing outside CI; in CI it must exist.
     static func faketime() -> String? {
@@ -88,10 +129,15 @@ struct CLIRunner {
             argv = (frozen ? ["-f", at] : [at]) + [Self.binary] + args
         }
         let environment = [
-            "TZ": zone, "HOME": dir.path, "NUDGE_CONFIG": dir.appendingPathComponent("config.toml").path,
+            "TZ": zone, "TZDIR": Self.zoneinfo, "HOME": dir.path,
+            "NUDGE_CONFIG": dir.appendingPathComponent("config.toml").path,
             "XDG_STATE_HOME": dir.appendingPathComponent("state").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
         ].merging(extra) { _, b in b }
-        return try runProcess(program, argv, environment: environment)
+        let result = try runProcess(program, argv, environment: environment)
+        if at != nil, result.err.contains("faketime: ") || result.err.hasPrefix("Caught ") {
+            Issue.record("the faketime wrapper failed, not nudge: \(result.err)")
+        }
+        return result
     }
 }
 

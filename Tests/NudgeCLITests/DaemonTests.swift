@@ -11,11 +11,7 @@ struct DaemonTests {
         var output = ""
 
         /// Ends the daemon (SIGTERM) if it still runs, and waits for it.
-        func stop() {
-            guard process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
-        }
+        func stop() { NudgeCLITests.stop(process) }
 
         func readOutput(until text: String, timeout: Double) -> Bool {
             let end = Date().addingTimeInterval(timeout)
@@ -39,7 +35,8 @@ struct DaemonTests {
         c.process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
         c.process.arguments = ["daemon", "--log-target", "stderr"]
         var env = [
-            "TZ": cli.zone, "HOME": cli.dir.path, "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
+            "TZ": cli.zone, "TZDIR": CLIRunner.zoneinfo, "HOME": cli.dir.path,
+            "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
             "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path, "NOTIFY_SOCKET": notify.path,
         ]
         if watchdog { env["WATCHDOG_USEC"] = "1000000" }
@@ -91,7 +88,7 @@ struct DaemonTests {
                 """)
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify)
-        defer { if child.process.isRunning { child.process.terminate() } }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         #expect(notify.wait(for: "WATCHDOG=1", timeout: 3) != nil)
         let before = notify.messages.last(where: { $0.contains("STATUS=") })
@@ -113,7 +110,7 @@ struct DaemonTests {
         let cli = try stretchDueSoon(followUp: "1m")
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
-        defer { if child.process.isRunning { child.process.terminate() } }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         #expect(child.readOutput(until: "due stretch", timeout: 6))
         // A second daemon, or a tick, is refused while this one runs.
@@ -134,7 +131,7 @@ struct DaemonTests {
                 """)
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
-        defer { if child.process.isRunning { child.process.terminate() } }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         let config = cli.dir.appendingPathComponent("config.toml").path
         // An editor writes a new file and renames it over the old one.
@@ -167,13 +164,11 @@ struct DaemonTests {
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         _ = first.readOutput(until: "\n", timeout: 5)
         Thread.sleep(forTimeInterval: 3.1)
-        kill(first.process.processIdentifier, SIGKILL)
-        first.process.waitUntilExit()
+        NudgeCLITests.stop(first.process, signal: SIGKILL)
         _ = first.readOutput(until: "never", timeout: 0.3)
         let second = try start(cli, notify: notify, watchdog: false)
         _ = second.readOutput(until: "never", timeout: 4)
-        second.process.terminate()
-        second.process.waitUntilExit()
+        second.stop()
         _ = second.readOutput(until: "never", timeout: 0.3)
         let printed = (first.output + second.output).split(separator: "\n").count
         #expect(printed >= 3)
@@ -200,7 +195,7 @@ struct DaemonTests {
         let cli = try stretchDueSoon(followUp: "1h")
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
-        defer { if child.process.isRunning { child.process.terminate() } }
+        defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         #expect(child.readOutput(until: "due stretch", timeout: 6))
         // The next follow-up is an hour away; a snooze of 2 s brings the next nudge forward.

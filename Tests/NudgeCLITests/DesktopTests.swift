@@ -48,10 +48,7 @@ struct DesktopTests {
         }
 
         func stop() {
-            for p in [server, daemon] where p.processIdentifier > 0 {
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
-            }
+            for p in [server, daemon] { NudgeCLITests.stop(p, signal: SIGKILL) }
         }
     }
 

@@ -126,10 +126,7 @@ struct DunstTests {
         }
 
         func stop() {
-            for p in processes.reversed() where p.processIdentifier > 0 {
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
-            }
+            for p in processes.reversed() { NudgeCLITests.stop(p, signal: SIGKILL) }
         }
     }
 

@@ -41,17 +41,14 @@ struct JournalTests {
     @Test func daemonEntriesCarryTheNudgeFields() throws {
         let started = ensureJournald()
         defer {
-            if let started, started.isRunning {
-                kill(started.processIdentifier, SIGTERM)
-                started.waitUntilExit()
-            }
+            if let started { stop(started) }
         }
         guard Self.alive() else {
             peerMissing("no journald, and one could not be started (needs root and the systemd package)")
             return
         }
         let id = "j\(UInt32.random(in: 0...UInt32.max))"
-        let at = CLIRunner.clockTime(Date().addingTimeInterval(2), in: "UTC")
+        let at = CLIRunner.clockTime(Date().addingTimeInterval(2))
         let cli = try CLIRunner(
             config: """
                 [settings]
@@ -60,7 +57,7 @@ struct JournalTests {
                 [[commitment]]
                 id = "\(id)"
                 title = "Stretch"
-                when = "*-*-* \(at) UTC"
+                when = "*-*-* \(at)"
                 follow_ups = 0
                 """)
         let p = Process()
@@ -74,8 +71,7 @@ struct JournalTests {
         p.standardError = FileHandle.nullDevice
         try p.run()
         Thread.sleep(forTimeInterval: 4)
-        p.terminate()
-        p.waitUntilExit()
+        stop(p)
         let q = Process()
         q.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
         q.arguments = ["-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=nudge", "NUDGE_ID=\(id)"]

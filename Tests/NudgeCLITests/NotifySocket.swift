@@ -6,7 +6,14 @@ final class NotifySocket {
     private let fd: Int32
     private(set) var messages: [String] = []
 
+    /// The path did not fit in `sun_path`.
+    struct TooLong: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "socket path \(path) is longer than 107 bytes" }
+    }
+
     init(path: String) throws {
+        guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else { throw TooLong(path: path) }
         self.path = path
         unlink(path)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)

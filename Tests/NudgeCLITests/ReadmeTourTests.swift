@@ -93,7 +93,7 @@ struct ReadmeTourTests {
                 p.executableURL = URL(fileURLWithPath: faketime)
                 p.arguments = [at, "/bin/bash", "-c", command]
                 p.environment = [
-                    "HOME": home.path, "TZ": "Europe/Berlin", "NO_COLOR": "1",
+                    "HOME": home.path, "TZ": "Europe/Berlin", "TZDIR": CLIRunner.zoneinfo, "NO_COLOR": "1",
                     "PATH": "\(CLIRunner.products.path):/usr/bin:/bin",
                 ]
                 p.currentDirectoryURL = home

@@ -48,7 +48,7 @@ struct TortureTests {
             p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
             p.arguments = ["daemon", "--log-target", "stderr"]
             p.environment = [
-                "TZ": cli.zone, "HOME": cli.dir.path,
+                "TZ": cli.zone, "TZDIR": CLIRunner.zoneinfo, "HOME": cli.dir.path,
                 "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
                 "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path,
             ]
@@ -82,8 +82,7 @@ struct TortureTests {
         for _ in 0..<kills {
             let p = try daemon()
             usleep(UInt32.random(in: 100_000...900_000, using: &random))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            stop(p, signal: SIGKILL)
         }
         // Past the last due time, one daemon runs undisturbed until everything due is done.
         while Date() < start.addingTimeInterval(31) { usleep(200_000) }
@@ -91,8 +90,7 @@ struct TortureTests {
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         #expect(acknowledged.wait(timeout: 60))
         Thread.sleep(forTimeInterval: 2)
-        last.terminate()
-        last.waitUntilExit()
+        stop(last)
 
         #expect(try cli.query("PRAGMA integrity_check") == "ok")
         // No (occurrence, nudge, channel) printed twice, and every line printed is in the ledger.

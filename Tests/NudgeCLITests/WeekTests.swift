@@ -127,7 +127,7 @@ struct WeekTests {
         _ = try cli.run(["tick"], at: "2026-11-29 19:00:00")
         #expect(try cli.run(["tick"], at: "2026-11-29 23:00:01").out == "repair call-mom Call Mom (due 19:00)\n")
         let repair = try cli.run(["repair", "call", "--at", "tomorrow 19:00"], at: "2026-11-29 23:05:00")
-        #expect(repair.status == 0)
+        #expect(repair.status == 0, "\(repair.err)")
         #expect(repair.out.hasPrefix("added call-mom-make-up: Call Mom (make-up), due Mon 2026-11-30 19:00:00 CET"))
         _ = try cli.run(["tick"], at: "2026-11-29 23:06:00")
         #expect(

@@ -4,6 +4,7 @@ import Testing
 
 /// Rules of systemd.time(7) calendar events, each checked on its own. The oracle and live suites
 /// compare whole reports with systemd-analyze; these name the behaviours.
+@Suite(.pinnedZones)
 struct CalendarSpecTests {
     let berlin: Zone
     let utc = Zone.utc

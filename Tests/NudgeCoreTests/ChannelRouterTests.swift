@@ -4,6 +4,7 @@ import Testing
 @testable import NudgeCore
 
 /// The delivery rules of DESIGN.md §5, with a stand-in sender recording what it was asked to send.
+@Suite(.pinnedZones)
 struct ChannelRouterTests {
     final class Recorder: @unchecked Sendable {
         var sent: [String] = []

@@ -4,6 +4,7 @@ import Testing
 @testable import NudgeCore
 
 /// The command channel and the subprocess runner under it, against small shell scripts.
+@Suite(.pinnedZones)
 struct CommandChannelTests {
     typealias F = ChannelFixtures
 

@@ -5,6 +5,7 @@ import Testing
 
 /// The loader against broken and valid configs. Each broken config under Fixtures/bad has exactly one
 /// expected first diagnostic: line, column and message.
+@Suite(.pinnedZones)
 struct ConfigLoaderTests {
     static let fixtures: URL = {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

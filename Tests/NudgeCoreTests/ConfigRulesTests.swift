@@ -4,6 +4,7 @@ import Testing
 @testable import NudgeCore
 
 /// The rules of DESIGN.md §2, each on its own.
+@Suite(.pinnedZones)
 struct ConfigRulesTests {
     func load(_ text: String, mode: mode_t = 0o600) throws -> ConfigLoader.Result {
         try ConfigLoaderTests.load(text, mode: mode)

@@ -154,6 +154,7 @@ enum ChannelFixtures {
 }
 
 /// The email channel: the message it writes, and what it makes of the sendmail program's ending.
+@Suite(.pinnedZones)
 struct EmailTests {
     typealias F = ChannelFixtures
 
@@ -451,7 +452,9 @@ extension EmailTests {
                     Issue.record("could not start the SMTP sink: \(start.outputTail)")
                     return
                 }
-                defer { kill(pid, SIGTERM) }
+                // Signalled once only: after it ended, the pid may name another process.
+                var sinkRunning = true
+                defer { if sinkRunning { kill(pid, SIGTERM) } }
                 var port = ""
                 for _ in 0..<200 where port.isEmpty {
                     port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
@@ -502,6 +505,7 @@ extension EmailTests {
 
                 // With the server gone, msmtp cannot connect: exit 75, worth retrying.
                 kill(pid, SIGTERM)
+                sinkRunning = false
                 usleep(300_000)
                 let again = EmailChannel.send(m, settings: settings, messageID: id, threadRoot: root)
                 guard case .failed(_, retry: true) = again else {

@@ -5,6 +5,7 @@ import Testing
 
 /// The life of an occurrence where people live every day (DESIGN.md §4): adds beside a running
 /// daemon, reloads, double answers, quiet hours, downtime.
+@Suite(.pinnedZones)
 struct LifecycleTests {
     static let meds = """
         [settings]

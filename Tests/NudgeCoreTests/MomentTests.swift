@@ -3,6 +3,7 @@ import Testing
 @testable import NudgeCore
 
 /// Friday 2026-11-20 is the usual "today"; Berlin is on CET (UTC+1) then.
+@Suite(.pinnedZones)
 struct MomentTests {
     let berlin: Zone
 

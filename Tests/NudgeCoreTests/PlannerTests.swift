@@ -128,6 +128,7 @@ struct Simulation {
     var log: [String] { sent.map { "\($0.0) \(show($0.1))" } }
 }
 
+@Suite(.pinnedZones)
 struct PlannerTests {
     static let callMom = """
         [settings]

@@ -4,6 +4,7 @@ import Testing
 @testable import NudgeCore
 
 /// Every figure of `nudge report`, checked against values worked out by hand.
+@Suite(.pinnedZones)
 struct ReportTests {
     static let gym = id("gym")
     static let now = at(2026, 4, 15, 12)

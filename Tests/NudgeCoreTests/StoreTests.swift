@@ -4,6 +4,7 @@ import Testing
 
 @testable import NudgeCore
 
+@Suite(.pinnedZones)
 struct StoreTests {
     func tempPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent(
