@@ -106,7 +106,10 @@ struct BadInputTests {
         p.arguments = args
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
+        guard (try? p.run()) != nil else {
+            peerMissing("/bin/mount cannot be run here: the test needs it, as root")
+            return false
+        }
         p.waitUntilExit()
         if p.terminationStatus != 0 {
             peerMissing("cannot mount (\(args.joined(separator: " "))): the test needs root")

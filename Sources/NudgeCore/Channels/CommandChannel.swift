@@ -2,9 +2,9 @@
 ///
 /// `{title} {when} {id} {kind} {with} {note}` are replaced inside each argument, so a value stays within
 /// the argument it was written in, whatever it contains (spaces, quotes, a leading "-"; put `--` before
-/// placeholders for programs that read options). `{title}` is the private-aware title. The program also
-/// gets NUDGE_ID, NUDGE_TITLE, NUDGE_DUE (ISO 8601), NUDGE_KIND, NUDGE_OCCURRENCE and NUDGE_WITH on top
-/// of nudge's environment, and `/dev/null` as stdin.
+/// placeholders for programs that read options). `{title}` is the private-aware title. The program gets
+/// NUDGE_ID, NUDGE_TITLE, NUDGE_DUE (ISO 8601), NUDGE_KIND, NUDGE_OCCURRENCE and NUDGE_WITH on top of
+/// the user's session environment (`Subprocess.userEnvironment`), and `/dev/null` as stdin.
 public enum CommandChannel {
     /// Runs the command for one nudge.
     ///
@@ -14,7 +14,9 @@ public enum CommandChannel {
         let program = argv.first ?? ""
         let result: SubprocessResult
         do {
-            result = try Subprocess.run(arguments(argv, for: m), environment: environment(m), timeout: timeout)
+            result = try Subprocess.run(
+                arguments(argv, for: m), base: Subprocess.userEnvironment(), environment: environment(m),
+                timeout: timeout)
         } catch {
             return .unavailable(error.errorDescription ?? "cannot run \(program)")
         }

@@ -17,7 +17,9 @@ public enum EmailChannel {
         let program = settings.sendmail.first ?? ""
         let result: SubprocessResult
         do {
-            result = try Subprocess.run(settings.sendmail, input: Array(message.utf8), timeout: settings.timeout)
+            result = try Subprocess.run(
+                settings.sendmail, base: Subprocess.userEnvironment(), input: Array(message.utf8),
+                timeout: settings.timeout)
         } catch {
             return .unavailable(error.errorDescription ?? "cannot run \(program)")
         }

@@ -94,16 +94,18 @@ public enum Subprocess {
     /// - Parameters:
     ///   - argv: the program and its arguments; `argv[0]` is a path (when it contains "/") or a name looked
     ///     up in PATH.
-    ///   - additions: variables set on top of this process's environment.
+    ///   - base: the environment to start from (default: this process's).
+    ///   - additions: variables set on top of `base`.
     ///   - input: bytes written to the program's stdin, which is then closed; nil gives it `/dev/null`.
     ///   - timeout: how long it may run before TERM, then KILL ``killGrace`` later.
     /// - Throws: ``SubprocessError`` when the program cannot be started; what happens after that is in
     ///   the result.
     public static func run(
-        _ argv: [String], environment additions: [String: String] = [:], input: [UInt8]? = nil, timeout: Span
+        _ argv: [String], base: [String: String] = ProcessInfo.processInfo.environment,
+        environment additions: [String: String] = [:], input: [UInt8]? = nil, timeout: Span
     ) throws(SubprocessError) -> SubprocessResult {
         guard let name = argv.first, !name.isEmpty else { throw .notFound("") }
-        let environment = ProcessInfo.processInfo.environment.merging(additions) { _, new in new }
+        let environment = base.merging(additions) { _, new in new }
         let path = try resolve(name, searchPath: environment["PATH"])
 
         // SIGPIPE is blocked on this thread while we write to stdin, so a program that exits without
@@ -344,5 +346,23 @@ public enum Subprocess {
             }
             return String(decoding: kept, as: UTF8.self)
         }
+    }
+}
+
+extension Subprocess {
+    /// What the user's own programs (hooks, sendmail) get of nudge's environment: the user's session
+    /// (PATH, HOME, USER, LOGNAME, TZ, LANG and LC_*, DISPLAY, WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS,
+    /// XDG_RUNTIME_DIR) and nothing else; in particular nothing of systemd's (NOTIFY_SOCKET, WATCHDOG_*,
+    /// LISTEN_*, INVOCATION_ID, JOURNAL_STREAM), so a hook cannot speak to systemd as the daemon.
+    public static func userEnvironment(_ from: [String: String] = ProcessInfo.processInfo.environment) -> [String:
+        String]
+    {
+        let kept: Set<String> = [
+            "PATH", "HOME", "USER", "LOGNAME", "TZ", "LANG", "LANGUAGE", "DISPLAY", "WAYLAND_DISPLAY",
+            "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR",
+        ]
+        var env = from.filter { kept.contains($0.key) || $0.key.hasPrefix("LC_") }
+        if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        return env
     }
 }
