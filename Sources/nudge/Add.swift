@@ -120,10 +120,7 @@ extension Nudge {
             let state = try store.planState()
             let entries = config.commitments.map { c -> Entry in
                 // A pending occurrence shows its own due time; otherwise the one to come.
-                let next =
-                    state.pending[c.id]?.due
-                    ?? c.upcomingDue(
-                        pending: nil, lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
+                let next = state.pending[c.id]?.due ?? c.comingDue(state: state, now: now)
                 return Entry(
                     id: c.id.rawValue, title: c.isPrivate ? "A promise" : c.title, with: c.with,
                     shape: c.schedule.shape,

@@ -95,6 +95,13 @@ final class Life {
     /// The answering use cases at the current time.
     var answers: Answers { get throws { try Answers(config: config, store: store, now: now) } }
 
+    /// What `nudge status` shows now.
+    func status(count: Int = 5) throws -> StatusSummary {
+        StatusSummary(
+            config: try store.commitments(of: config), state: try store.planState(), pending: try store.pending(),
+            now: now, count: count)
+    }
+
     /// Nudges sent for a commitment, as "kind@MM-DD HH:MM".
     func nudges(_ id: String) -> [String] {
         sent.filter { $0.commitment == id }.map { "\($0.kind.rawValue)@\(show($0.at))" }

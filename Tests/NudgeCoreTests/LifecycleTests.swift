@@ -211,4 +211,52 @@ struct LifecycleTests {
                 "due@12-01 08:00", "digest@12-04 09:00", "follow-up@12-04 09:15", "follow-up@12-04 09:30",
             ])
     }
+
+    @Test func statusDuringAPauseSaysSoAndListsNothingThatWillNotFire() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        try life.store.pause(nil, since: life.now, until: try life.t("2026-12-03 12:00"))
+        life.now = try life.t("2026-12-01 09:00")
+        let status = try life.status()
+        #expect(status.paused.map(\.id) == [nil])
+        #expect(status.text.hasPrefix("paused everything until 2026-12-03 12:00"))
+        #expect(status.pending.isEmpty)
+        // The 2nd and 3rd fall inside the pause; the next nudge is the 4th's.
+        #expect(status.next.map { String($0.due.prefix(16)) }.first == "2026-12-04T08:00")
+        #expect(status.short.hasPrefix("paused"))
+    }
+
+    @Test func afterResumeStatusShowsTheNextDueTimesNotPastOnes() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        try life.store.pause(nil, since: life.now, until: try life.t("2026-12-10 12:00"))
+        try life.run(at: "2026-12-03 07:00")
+        life.now = try life.t("2026-12-03 07:30")
+        #expect(try life.store.resume(nil, now: life.now) == 1)
+        let status = try life.status()
+        #expect(status.paused.isEmpty)
+        #expect(status.next.map { String($0.due.prefix(16)) }.first == "2026-12-03T08:00")
+        // The planner agrees: the 08:00 of the day of the resume is nudged.
+        try life.liveAsDaemon(until: try life.t("2026-12-03 08:01"))
+        #expect(life.nudges("meds") == ["due@12-03 08:00"])
+    }
+
+    @Test func afterDowntimeStatusShowsWhatCameDueBeforeAnyRun() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        life.now = try life.t("2026-12-01 09:00")
+        let status = try life.status()
+        #expect(status.pending.map(\.id) == ["meds"])
+        #expect(status.pending.first?.overdueSeconds == 3600)
+        #expect(status.next.map { String($0.due.prefix(16)) }.first == "2026-12-02T08:00")
+    }
+
+    @Test func anExpiredSnoozeIsNotShown() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:01"))
+        _ = try life.answers.snooze("meds", until: try life.t("2026-12-01 08:10"))
+        #expect(try life.status().pending.first?.snoozedUntil != nil)
+        life.now = try life.t("2026-12-01 08:20")
+        #expect(try life.status().pending.first?.snoozedUntil == nil)
+    }
 }

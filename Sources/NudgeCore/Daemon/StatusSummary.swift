@@ -20,12 +20,24 @@ public struct StatusSummary: Sendable, Encodable {
         public var inSeconds: Int64
     }
 
+    /// A pause in force.
+    public struct Paused: Sendable, Encodable {
+        /// The commitment, or nil for everything.
+        public var id: String?
+        public var until: String
+    }
+
     public var version = 1
     public var now: String
     public var pending: [Pending]
     public var next: [Upcoming]
+    public var paused: [Paused]
 
     /// The status at `now`.
+    ///
+    /// Pending are the started occurrences, and those whose time came while no daemon or tick ran (they
+    /// start at the next run). Next are the due times to come, as the planner will start them: none
+    /// inside a pause, none of a disabled commitment.
     public init(config: Config, state: PlanState, pending occurrences: [Occurrence], now: Instant, count: Int = 5) {
         let zone = config.settings.timezone
         let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -33,34 +45,49 @@ public struct StatusSummary: Sendable, Encodable {
             guard let c = byID[id] else { return id.rawValue }
             return c.isPrivate ? "A promise is due" : c.title
         }
-        self.now = TimestampFormat.iso8601(now, zone: zone)
-        pending = occurrences.map { o in
+        func pendingEntry(_ id: CommitmentID, due: Instant, snoozed: Instant?) -> Pending {
             Pending(
-                id: o.commitment.rawValue, title: title(o.commitment), due: TimestampFormat.iso8601(o.due, zone: zone),
-                overdueSeconds: (now.microseconds - o.due.microseconds) / 1_000_000,
-                snoozedUntil: o.snoozedUntil.map { TimestampFormat.iso8601($0, zone: zone) })
+                id: id.rawValue, title: title(id), due: TimestampFormat.iso8601(due, zone: zone),
+                overdueSeconds: (now - due).microseconds / 1_000_000,
+                snoozedUntil: snoozed.flatMap { $0 > now ? TimestampFormat.iso8601($0, zone: zone) : nil })
+        }
+        self.now = TimestampFormat.iso8601(now, zone: zone)
+        let active = config.commitments.filter { $0.enabled }
+        var pending = occurrences.filter { byID[$0.commitment]?.pause(in: state, at: now) == nil }.map {
+            pendingEntry($0.commitment, due: $0.due, snoozed: $0.snoozedUntil)
         }
         var upcoming: [(Instant, CommitmentID)] = []
-        for c in config.commitments where c.enabled {
-            var due = c.upcomingDue(
-                pending: state.pending[c.id], lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
+        for c in active {
+            var due = c.comingDue(state: state, now: now)
             var k = 0
             while let d = due, k < count {
-                if d > now { upcoming.append((d, c.id)) }
+                if d > now {
+                    upcoming.append((d, c.id))
+                } else if state.pending[c.id] == nil && k == 0 && c.pause(in: state, at: now) == nil {
+                    // Its time came while nothing ran (suspend, no daemon): it starts at the next run.
+                    pending.append(pendingEntry(c.id, due: d, snoozed: nil))
+                }
                 due = c.nextDue(afterDue: d, ended: nil)
                 k += 1
             }
         }
+        self.pending = pending.sorted { $0.overdueSeconds > $1.overdueSeconds }
         next = upcoming.sorted { $0.0 < $1.0 }.prefix(count).map { due, id in
             Upcoming(
                 id: id.rawValue, title: title(id), due: TimestampFormat.iso8601(due, zone: zone),
-                inSeconds: (due.microseconds - now.microseconds) / 1_000_000)
+                inSeconds: (due - now).microseconds / 1_000_000)
+        }
+        paused = state.pauses.filter { $0.since <= now && now < $0.end }.sorted { $0.end < $1.end }.map {
+            Paused(id: $0.commitment?.rawValue, until: TimestampFormat.iso8601($0.end, zone: zone))
         }
     }
 
     /// The lines for people.
     public var text: String {
         var out = ""
+        for p in paused {
+            out += "paused \(p.id ?? "everything") until \(Self.clock(p.until)): no nudges meanwhile\n"
+        }
         if pending.isEmpty {
             out += "nothing pending\n"
         } else {
@@ -86,6 +113,7 @@ public struct StatusSummary: Sendable, Encodable {
     /// One line for a status bar: "2 due · next Call Mom 19:00".
     public var short: String {
         var parts: [String] = []
+        if paused.contains(where: { $0.id == nil }) { parts.append("paused") }
         if !pending.isEmpty { parts.append("\(pending.count) due") }
         if let n = next.first { parts.append("next \(n.title) \(String(Self.clock(n.due).suffix(5)))") }
         return parts.isEmpty ? "nothing due" : parts.joined(separator: " · ")

@@ -93,19 +93,14 @@ public struct Planner: Sendable {
                 effects.append(.firstSeen(c.id, at: now))
                 continue
             }
-            if let pause = state.pauses.first(where: { $0.covers(c.id) && $0.since <= now && now < $0.end }) {
+            if let pause = c.pause(in: state, at: now) {
                 if let p = pending { effects.append(.end(occurrence: p.id, .skipped, at: now, reason: "paused")) }
                 wake(pause.end)
                 continue
             }
-            // The next occurrence: once it is due, it starts and supersedes the pending one.
-            var upcoming = c.upcomingDue(pending: pending, lastEnded: state.lastEnded[c.id], firstSeen: firstSeen)
-            // Nothing due during a pause is started afterwards.
-            if let u = upcoming, let floor = state.pauses.filter({ $0.covers(c.id) && $0.end <= now }).map(\.end).max(),
-                u < floor
-            {
-                upcoming = c.firstDue(firstSeen: floor)
-            }
+            // The next occurrence: once it is due, it starts and supersedes the pending one. Nothing due
+            // during a pause is started afterwards.
+            let upcoming = c.comingDue(state: state, now: now)
             if let p = pending, let missed = c.missedAt(p, catchUpMiss: settings.catchUp == .miss), missed <= now {
                 effects.append(.end(occurrence: p.id, .missed, at: missed, reason: nil))
                 if c.repair {

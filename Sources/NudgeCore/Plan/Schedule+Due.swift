@@ -82,3 +82,27 @@ extension Commitment {
         return candidate
     }
 }
+
+extension Commitment {
+    /// When the next occurrence will start, as the planner decides it: after the pending or last ended
+    /// one (or first seen), never inside a pause, and nothing due during an ended pause started
+    /// afterwards (it resumes at the first due time on or after the pause's end).
+    ///
+    /// `nudge status`, `nudge list` and the planner share this, so they agree at every moment.
+    public func comingDue(state: PlanState, now: Instant) -> Instant? {
+        guard enabled else { return nil }
+        let firstSeen = state.firstSeen[id] ?? now
+        var due = upcomingDue(pending: state.pending[id], lastEnded: state.lastEnded[id], firstSeen: firstSeen)
+        let pauses = state.pauses.filter { $0.covers(id) && $0.since <= now }
+        // The latest end of a pause that has begun (ended, or in force now).
+        if let d = due, let floor = pauses.map(\.end).max(), d < floor, pauses.contains(where: { $0.since <= d }) {
+            due = firstDue(firstSeen: floor)
+        }
+        return due
+    }
+
+    /// The pause in force for this commitment at `now`, if any (the one that ends last).
+    public func pause(in state: PlanState, at now: Instant) -> PlanState.Pause? {
+        state.pauses.filter { $0.covers(id) && $0.since <= now && now < $0.end }.max { $0.end < $1.end }
+    }
+}
