@@ -15,7 +15,7 @@ func refusing<T>(_ body: () throws(AnswerError) -> T) throws -> T {
 /// The answering use cases over the config and record, at the current time.
 func answers(_ options: ConfigOptions) throws -> Answers {
     let store = try openStore()
-    return try Answers(config: try loadConfig(options), store: store, now: .now)
+    return try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
 }
 
 /// Closes the desktop notifications still open for an occurrence (an answer given elsewhere).
@@ -213,12 +213,14 @@ extension Nudge {
 
         func run() throws {
             let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let zone = config.settings.timezone
-            let end = try moment(until, direction: .future, zone: zone, now: now)
-            let cid = try id.map { try single($0, config) }
-            try store.pause(cid, since: now, until: end)
+            let p = try Pausing(config: try loadConfig(options, store: store), store: store, now: .now)
+            let zone = p.config.settings.timezone
+            let end = try moment(until, direction: .future, zone: zone, now: p.now)
+            let cid = try refusing { () throws(AnswerError) in
+                do { return try p.pause(id, until: end) } catch let e as AnswerError { throw e } catch {
+                    throw AnswerError("cannot record: \(error.localizedDescription)")
+                }
+            }
             print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: zone))")
         }
     }
@@ -232,10 +234,11 @@ extension Nudge {
 
         func run() throws {
             let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let cid = try id.map { try single($0, config) }
-            guard try store.resume(cid, now: .now) > 0 else {
-                throw CLIError("\(cid?.rawValue ?? "nothing") is not paused", code: .nothingMatched)
+            let p = try Pausing(config: try loadConfig(options, store: store), store: store, now: .now)
+            let cid = try refusing { () throws(AnswerError) in
+                do { return try p.resume(id) } catch let e as AnswerError { throw e } catch {
+                    throw AnswerError("cannot record: \(error.localizedDescription)")
+                }
             }
             print("resumed \(cid?.rawValue ?? "everything")")
         }

@@ -35,6 +35,7 @@ extension Nudge {
                 ids = Set(m)
             }
             let late = try store.latenesses()
+            let reasons = try store.reasons()
             let entries = try store.history(limit: 100_000).filter { o in
                 (ids?.contains(o.commitment) ?? true) && (from.map { o.due >= $0 } ?? true)
             }.map { o in
@@ -42,7 +43,7 @@ extension Nudge {
                     id: o.commitment.rawValue, due: TimestampFormat.iso8601(o.due, zone: zone),
                     outcome: o.outcome?.rawValue ?? "pending",
                     at: o.outcomeAt.map { TimestampFormat.iso8601($0, zone: zone) } ?? "",
-                    latenessSeconds: late[o.id].map { $0.microseconds / 1_000_000 }, reason: nil)
+                    latenessSeconds: late[o.id].map { $0.microseconds / 1_000_000 }, reason: reasons[o.id])
             }
             if json {
                 struct Doc: Encodable {
@@ -53,17 +54,20 @@ extension Nudge {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(Doc(history: entries)), as: UTF8.self))
             } else if csv {
-                print("id,due,outcome,at,lateness_seconds")
+                print("id,due,outcome,at,lateness_seconds,reason")
                 for e in entries {
-                    print("\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? "")")
+                    let reason = e.reason.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? ""
+                    print("\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? ""),\(reason)")
                 }
             } else if entries.isEmpty {
                 print("no outcomes recorded yet")
             } else {
                 for e in entries {
                     let lateness = e.latenessSeconds.map { " (\($0 >= 0 ? "+" : "-")\(Span.seconds(abs($0))))" } ?? ""
+                    // A skip's own reason, or why nudge ended it ("away", "superseded", "removed").
+                    let why = e.reason.map { $0 == "skipped" ? "" : ": \($0)" } ?? ""
                     print(
-                        "\(e.due.prefix(16).replacingOccurrences(of: "T", with: " "))  \(e.id)  \(e.outcome)\(lateness)"
+                        "\(e.due.prefix(16).replacingOccurrences(of: "T", with: " "))  \(e.id)  \(e.outcome)\(why)\(lateness)"
                     )
                 }
             }

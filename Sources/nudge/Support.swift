@@ -8,6 +8,8 @@ enum ExitStatus: Int32 {
     case usage = 64
     case dataError = 65
     case unavailable = 69
+    case cannotCreate = 73
+    case unreadable = 74
     case temporaryFailure = 75
     case config = 78
 }

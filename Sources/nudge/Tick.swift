@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import NudgeCore
 
-/// Loads the config or exits 78 with its diagnostics on standard error.
-func loadConfig(_ options: ConfigOptions) throws -> Config {
+/// Loads the config or exits 78 with its diagnostics on standard error (with a record, leaving out the
+/// warning about a passed `once` the record has already seen).
+func loadConfig(_ options: ConfigOptions, store: Store? = nil) throws -> Config {
     let path = options.path
     let result = ConfigLoader().load(path: path)
-    for d in result.diagnostics {
+    let seen = (try? store?.seenIDs()) ?? []
+    for d in result.diagnostics where !(d.pastOnce.map(seen.contains) ?? false) {
         FileHandle.standardError.write(Data((d.description + "\n").utf8))
     }
     guard let config = result.config else { throw ExitCode(ExitStatus.config.rawValue) }
@@ -15,18 +17,23 @@ func loadConfig(_ options: ConfigOptions) throws -> Config {
 
 /// The config with the commitments added from the command line.
 func loadCommitments(_ options: ConfigOptions, store: Store) throws -> Config {
-    let config = try loadConfig(options)
+    let config = try loadConfig(options, store: store)
     return config.adding(try store.added(settings: config.settings))
 }
 
-/// Opens the record, or exits 75 (temporary) / 78 (newer schema) with a message.
+/// Opens the record, or exits with a message: 73 (cannot be written here), 74 (corrupt or not a database),
+/// 75 (disk full, busy: temporary) or 78 (written by a newer nudge).
 func openStore() throws -> Store {
     let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
     do {
         return try Store(path: path)
     } catch let error as StoreError {
-        if case .newerSchema = error { throw CLIError(error.localizedDescription, code: .config) }
-        throw CLIError(error.localizedDescription, code: .temporaryFailure)
+        switch error {
+        case .newerSchema: throw CLIError(error.localizedDescription, code: .config)
+        case .cannotOpen(_, _, .cannotCreate): throw CLIError(error.localizedDescription, code: .cannotCreate)
+        case .cannotOpen(_, _, .corrupt): throw CLIError(error.localizedDescription, code: .unreadable)
+        case .cannotOpen(_, _, .temporary): throw CLIError(error.localizedDescription, code: .temporaryFailure)
+        }
     }
 }
 

@@ -6,6 +6,22 @@ import Testing
 /// The rules of DESIGN.md §2, each on its own.
 @Suite(.pinnedZones)
 struct ConfigRulesTests {
+    @Test func anErrorOnAHugeLineShowsOnlyTheNeighbourhoodOfTheProblem() throws {
+        let title = String(repeating: "a", count: 450_000)
+        let result = try ConfigLoaderTests.load(
+            """
+            [[commitment]]
+            id = "x"
+            title = "Call"
+            when = "Sun 19:00"
+            remid_before = "\(title)"
+            """)
+        let text = result.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(text.contains("unknown key \"remid_before\""))
+        #expect(text.utf8.count < 2_000)
+        #expect(result.diagnostics.allSatisfy { $0.description.split(separator: "\n").allSatisfy { $0.count < 200 } })
+    }
+
     func load(_ text: String, mode: mode_t = 0o600) throws -> ConfigLoader.Result {
         try ConfigLoaderTests.load(text, mode: mode)
     }

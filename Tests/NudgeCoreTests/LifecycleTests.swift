@@ -259,4 +259,32 @@ struct LifecycleTests {
         life.now = try life.t("2026-12-01 08:20")
         #expect(try life.status().pending.first?.snoozedUntil == nil)
     }
+
+    @Test func resumeSaysWhatIsPausedWhenItCannotResume() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        let pausing = try Pausing(config: life.config, store: life.store, now: life.now)
+        #expect(throws: AnswerError("nothing is paused")) { try pausing.resume(nil) }
+        #expect(throws: AnswerError("meds is not paused")) { try pausing.resume("meds") }
+        _ = try pausing.pause(nil, until: try life.t("2026-12-03 12:00"))
+        #expect(
+            throws: AnswerError(
+                "meds has no pause of its own; everything is paused until Thu 2026-12-03 12:00:00 CET: "
+                    + "`nudge resume` ends that")
+        ) { try pausing.resume("meds") }
+        #expect(try pausing.resume(nil) == nil)
+        _ = try pausing.pause("meds", until: try life.t("2026-12-03 12:00"))
+        #expect(throws: AnswerError("everything is not paused, only: meds; `nudge resume ID` ends one")) {
+            try pausing.resume(nil)
+        }
+        #expect(try pausing.resume("me")?.rawValue == "meds")
+    }
+
+    @Test func aSkipKeepsItsReason() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:01"))
+        _ = try life.answers.skip("meds", reason: "doctor said pause them")
+        let skipped = try #require(try life.store.history().first)
+        #expect(try life.store.reasons()[skipped.id] == "doctor said pause them")
+    }
 }

@@ -73,7 +73,7 @@ extension Answers {
     }
 
     /// The one commitment an id (or unique prefix) names; with none, the one pending.
-    func commitment(_ id: String?) throws(AnswerError) -> CommitmentID {
+    public func commitment(_ id: String?) throws(AnswerError) -> CommitmentID {
         guard let id else {
             let pending = (try? store.pending()) ?? []
             guard pending.count == 1 else {

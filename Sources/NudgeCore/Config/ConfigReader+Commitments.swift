@@ -70,7 +70,7 @@ extension ConfigReader {
             }
         }
 
-        let schedule = self.schedule(t, at: p, what: what, settings: settings, misspelt: misspelt)
+        let schedule = self.schedule(t, at: p, what: what, id: id, settings: settings, misspelt: misspelt)
         let every: Span? = { if case .every(let s, _, _) = schedule { return s } else { return nil } }()
         let remindBefore = span(t, "remind_before", at: p)
         let followUp = span(t, "follow_up", at: p, allowZero: false) ?? Defaults.followUp
@@ -129,7 +129,9 @@ extension ConfigReader {
     }
 
     /// Exactly one of `when`, `once`, `every` (with `at` only beside `every` of at least a day).
-    mutating func schedule(_ t: TOMLTable, at p: Path, what: String, settings: Settings, misspelt: Set<String>)
+    mutating func schedule(
+        _ t: TOMLTable, at p: Path, what: String, id: CommitmentID? = nil, settings: Settings, misspelt: Set<String>
+    )
         -> Schedule?
     {
         let given = ["when", "once", "every"].filter { t[$0] != nil }
@@ -161,7 +163,7 @@ extension ConfigReader {
         case "when":
             return calendar(t, at: p, settings: settings)
         case "once":
-            return once(t, at: p, what: what, settings: settings)
+            return once(t, at: p, what: what, id: id?.rawValue, settings: settings)
         default:
             return every(t, at: p, settings: settings)
         }
@@ -203,7 +205,7 @@ extension ConfigReader {
         return specs.count == texts.count ? .calendar(specs, zone: settings.timezone) : nil
     }
 
-    mutating func once(_ t: TOMLTable, at p: Path, what: String, settings: Settings) -> Schedule? {
+    mutating func once(_ t: TOMLTable, at p: Path, what: String, id: String?, settings: Settings) -> Schedule? {
         guard let text = string(t, "once", at: p, what: "once") else { return nil }
         let words = text.split(separator: " ")
         guard let first = words.first, first.contains("-"),
@@ -219,6 +221,8 @@ extension ConfigReader {
                 .warning, at: locator.value(p + ["once"]),
                 "\(what) was due \(TimestampFormat.systemd(instant, zone: settings.timezone)), which has passed; it will not be scheduled",
                 hint: "remove it, or give it a new date")
+            // Only news while it was never seen: one already recorded is pending or has its outcome.
+            diagnostics[diagnostics.count - 1].pastOnce = id
         }
         return .once(instant)
     }

@@ -19,6 +19,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var hint: String?
     /// The source line the problem is on, printed under the message.
     public var sourceLine: String?
+    /// For the warning that a `once` has passed: the commitment's id. The warning matters only while
+    /// the record has never seen it (then nothing will be scheduled); afterwards it is left out.
+    public var pastOnce: String?
 
     /// Creates a diagnostic.
     public init(
@@ -46,10 +49,31 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var out = headline
         if let sourceLine, line > 0 {
-            out += "\n    " + sourceLine + "\n    " + Self.caret(under: sourceLine, column: column, length: length)
+            let (shown, at, width) = Self.excerpt(sourceLine, column: column, length: length)
+            out += "\n    " + shown + "\n    " + Self.caret(under: shown, column: at, length: width)
         }
         if let hint { out += "\n  hint: " + hint }
         return out
+    }
+
+    /// The longest source line shown under a message, in Unicode scalars.
+    static let excerptWidth = 120
+
+    /// The source line cut to `excerptWidth` around the problem ("…" where it was cut), with the column
+    /// and underline length within it: a 900 kB title is not echoed whole.
+    static func excerpt(_ line: String, column: Int, length: Int) -> (String, column: Int, length: Int) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > excerptWidth else { return (line, column, length) }
+        let start = max(0, min(column - 1 - 20, scalars.count - excerptWidth))
+        let end = min(scalars.count, start + excerptWidth)
+        var text = String(String.UnicodeScalarView(scalars[start..<end]))
+        var at = column - start
+        if start > 0 {
+            text = "…" + text
+            at += 1
+        }
+        if end < scalars.count { text += "…" }
+        return (text, at, min(length, end - (column - 1)))
     }
 
     /// Spaces (tabs where the source has tabs) up to the column, then `^~~~`.

@@ -28,7 +28,7 @@ public enum Units {
         Restart=on-failure
         RestartSec=5
         # A broken config is for the user to fix: do not restart in a loop.
-        RestartPreventExitStatus=78
+        RestartPreventExitStatus=74 78
         # Let a watchdog timeout kill the process instead of the Swift backtracer catching SIGABRT.
         Environment=SWIFT_BACKTRACE=enable=no
         NoNewPrivileges=yes

@@ -164,6 +164,11 @@ extension Store {
         }
     }
 
+    /// The ids of every commitment the record has seen.
+    public func seenIDs() throws -> Set<String> {
+        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT commitment FROM seen")) }
+    }
+
     /// The first-seen time of a commitment, if recorded.
     public func firstSeen(_ commitment: CommitmentID) throws -> Instant? {
         try queue.read { db in
@@ -192,6 +197,17 @@ extension Store {
             var out: [Int64: Span] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT id, lateness FROM occurrence WHERE lateness IS NOT NULL")
             while let row = try rows.next() { out[row[0]] = Span(microseconds: row[1]) }
+            return out
+        }
+    }
+
+    /// The reason recorded with every ended occurrence that has one (a skip's `--reason`, "away",
+    /// "superseded"…), by occurrence id.
+    public func reasons() throws -> [Int64: String] {
+        try queue.read { db in
+            var out: [Int64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, reason FROM occurrence WHERE reason IS NOT NULL")
+            while let row = try rows.next() { out[row[0]] = row[1] }
             return out
         }
     }

@@ -3,14 +3,24 @@ import GRDB
 
 /// Why the record could not be used.
 public enum StoreError: LocalizedError, Equatable {
+    /// What kind of trouble, which decides the exit status.
+    public enum Problem: Sendable, Equatable {
+        /// The directory or file cannot be written (read-only file system, permissions): 73.
+        case cannotCreate
+        /// The file is not a database, or damaged: 74, and not worth restarting for.
+        case corrupt
+        /// The disk is full or the database busy: 75, try again later.
+        case temporary
+    }
+
     case newerSchema(String)
-    case cannotOpen(String, String)
+    case cannotOpen(String, String, Problem)
 
     public var errorDescription: String? {
         switch self {
         case .newerSchema(let path):
             return "\(path) was written by a newer nudge; it is left untouched. Upgrade nudge to use it."
-        case .cannotOpen(let path, let why):
+        case .cannotOpen(let path, let why, _):
             return "cannot open the record \(path): \(why)"
         }
     }
@@ -38,7 +48,11 @@ public final class Store: Sendable {
             }
             if !fm.fileExists(atPath: path) {
                 guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw StoreError.cannotOpen(path, String(cString: strerror(errno)))
+                    let why = errno
+                    let (text, problem) = Self.explain(CocoaError(.fileWriteUnknown), path: path)
+                    throw StoreError.cannotOpen(
+                        path, problem == .temporary ? text : String(cString: strerror(why)),
+                        problem == .temporary ? .temporary : .cannotCreate)
                 }
             }
             var config = Configuration()
@@ -58,17 +72,25 @@ public final class Store: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.cannotOpen(path, Self.explain(error, path: path))
+            let (why, problem) = Self.explain(error, path: path)
+            throw StoreError.cannotOpen(path, why, problem)
         }
-        let migrator = Self.migrator
-        let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
-        if superseded { throw StoreError.newerSchema(path) }
-        try migrator.migrate(queue)
+        do {
+            let migrator = Self.migrator
+            let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded { throw StoreError.newerSchema(path) }
+            try migrator.migrate(queue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            let (why, problem) = Self.explain(error, path: path)
+            throw StoreError.cannotOpen(path, why, problem)
+        }
     }
 
-    /// Why the record cannot be opened, in words that say what to do: a read-only or full file system,
-    /// a file that is not a database, else the error itself.
-    static func explain(_ error: Error, path: String) -> String {
+    /// Why the record cannot be opened, in words that say what to do, and what kind of trouble it is: a
+    /// read-only or full file system, a file that is not a database or is damaged, else the error itself.
+    static func explain(_ error: Error, path: String) -> (String, StoreError.Problem) {
         var dir = (path as NSString).deletingLastPathComponent
         while !dir.isEmpty, dir != "/", !FileManager.default.fileExists(atPath: dir) {
             dir = (dir as NSString).deletingLastPathComponent
@@ -76,24 +98,34 @@ public final class Store: Sendable {
         var fs = statvfs()
         if statvfs(dir.isEmpty ? "." : dir, &fs) == 0 {
             if fs.f_flag & UInt(ST_RDONLY) != 0 {
-                return "\(dir) is on a read-only file system; point XDG_STATE_HOME at a writable place"
+                return ("\(dir) is on a read-only file system; point XDG_STATE_HOME at a writable place", .cannotCreate)
             }
             if fs.f_bavail == 0 {
-                return "the disk holding \(dir) is full; free some space (nothing recorded was lost)"
+                return ("the disk holding \(dir) is full; free some space (nothing recorded was lost)", .temporary)
             }
         }
+        let moveAside =
+            "move it aside (mv '\(path)' '\(path).broken') and nudge starts a new record; "
+            + "sqlite3 '\(path).broken' .recover may save what it holds"
         if let db = error as? DatabaseError {
-            if db.resultCode == .SQLITE_NOTADB {
-                return "it is not an SQLite database; move it aside (mv '\(path)' '\(path).broken') and nudge "
-                    + "starts a new record"
+            switch db.resultCode {
+            case .SQLITE_NOTADB: return ("it is not an SQLite database; " + moveAside, .corrupt)
+            case .SQLITE_CORRUPT: return ("it is damaged; " + moveAside, .corrupt)
+            case .SQLITE_FULL: return ("the disk is full; free some space (nothing recorded was lost)", .temporary)
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return ("another program holds it locked; try again in a moment", .temporary)
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return (
+                    "it cannot be written here (\(db.message ?? "read-only")); check its permissions", .cannotCreate
+                )
+            default: return (db.message ?? "\(db)", .corrupt)
             }
-            return db.message ?? "\(db)"
         }
         let ns = error as NSError
         if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
+            return (String(cString: strerror(Int32(posix.code))), .cannotCreate)
         }
-        return ns.localizedDescription
+        return (ns.localizedDescription, .cannotCreate)
     }
 
     /// The schema, one migration per version; nothing recorded is ever dropped by one.
