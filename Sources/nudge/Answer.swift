@@ -12,6 +12,16 @@ func refusing<T>(_ body: () throws(AnswerError) -> T) throws -> T {
     do { return try body() } catch { throw error.cli }
 }
 
+/// Runs a use case that may also fail in the record: its refusal becomes the command line's error, a
+/// failure of the record "cannot record" (exit 75).
+func refusingAny<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as AnswerError { throw error.cli } catch let error as CLIError {
+        throw error
+    } catch {
+        throw CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
+    }
+}
+
 /// The answering use cases over the config and record, at the current time.
 func answers(_ options: ConfigOptions) throws -> Answers {
     let store = try openStore()

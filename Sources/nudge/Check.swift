@@ -29,7 +29,11 @@ extension Nudge {
         func run() throws {
             let path = options.path
             let result = ConfigLoader().load(path: path)
-            for d in result.diagnostics {
+            // The record, if there is one yet (check never creates it).
+            let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
+            let store = FileManager.default.fileExists(atPath: storePath) ? try? Store(path: storePath) : nil
+            let seen = (try? store?.seenIDs()) ?? []
+            for d in result.diagnostics where !(d.pastOnce.map(seen.contains) ?? false) {
                 FileHandle.standardError.write(Data((d.description + "\n").utf8))
             }
             guard let config = result.config, !result.hasErrors else {
@@ -39,6 +43,15 @@ extension Nudge {
                         Data("nudge: \(errors) error\(errors == 1 ? "" : "s") in \(path)\n".utf8))
                 }
                 throw ExitCode(ExitStatus.config.rawValue)
+            }
+            // History the config no longer names: most likely an id changed in the config.
+            if let store, let orphans = try? Renaming(config: config, store: store, now: .now).orphans() {
+                for old in orphans {
+                    FileHandle.standardError.write(
+                        Data(
+                            ("\(path): note: the record holds recent history of \"\(old)\", which no commitment has "
+                                + "now; if you changed its id, `nudge rename \(old) NEW` carries it over\n").utf8))
+                }
             }
             let summary = ConfigSummary(config, now: .now)
             if json {

@@ -287,4 +287,23 @@ struct LifecycleTests {
         let skipped = try #require(try life.store.history().first)
         #expect(try life.store.reasons()[skipped.id] == "doctor said pause them")
     }
+
+    @Test func renamingAnIdCarriesItsHistoryOver() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:01"))
+        _ = try life.answers.done("meds")
+        // The id is changed in the config; its history is orphaned until renamed.
+        life.config = try #require(
+            try ConfigLoaderTests.load(Self.meds.replacingOccurrences(of: "id = \"meds\"", with: "id = \"pills\""))
+                .config)
+        let renaming = try Renaming(config: life.config, store: life.store, now: life.now)
+        #expect(try renaming.orphans() == ["meds"])
+        #expect(throws: AnswerError.self) { try renaming.rename("meds", to: "nothing-such") }
+        #expect(try renaming.rename("meds", to: "pills") == 1)
+        #expect(try renaming.orphans().isEmpty)
+        #expect(try life.outcomes("pills") == ["12-01 08:00 kept"])
+        // The next one follows on as if nothing happened: tomorrow's, not a new first day.
+        try life.liveAsDaemon(until: try life.t("2026-12-02 08:01"))
+        #expect(try life.outcomes("pills") == ["12-01 08:00 kept", "12-02 08:00 pending"])
+    }
 }

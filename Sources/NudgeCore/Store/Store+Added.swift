@@ -102,3 +102,53 @@ extension Config {
         return c
     }
 }
+
+extension Store {
+    /// Moves the history of a commitment to another id (its occurrences, first-seen time, pauses, and
+    /// its definition when it was added from the command line), in one transaction. Where both have a
+    /// pending occurrence, the old one ends skipped ("renamed"). Returns how many occurrences moved.
+    public func rename(_ old: CommitmentID, to new: CommitmentID, now: Instant) throws -> Int {
+        try queue.write { db in
+            let bothPending =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(DISTINCT commitment) FROM occurrence WHERE outcome IS NULL AND commitment IN (?, ?)",
+                    arguments: [old.rawValue, new.rawValue]) == 2
+            if bothPending {
+                try db.execute(
+                    sql: """
+                        UPDATE occurrence SET outcome = 'skipped', outcome_at = ?, reason = 'renamed'
+                        WHERE commitment = ? AND outcome IS NULL
+                        """, arguments: [now.microseconds, old.rawValue])
+            }
+            try db.execute(
+                sql: "UPDATE occurrence SET commitment = ? WHERE commitment = ?",
+                arguments: [new.rawValue, old.rawValue])
+            let moved = db.changesCount
+            try db.execute(
+                sql: """
+                    INSERT INTO seen (commitment, first_seen) SELECT ?, first_seen FROM seen WHERE commitment = ?
+                    ON CONFLICT (commitment) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)
+                    """, arguments: [new.rawValue, old.rawValue])
+            try db.execute(sql: "DELETE FROM seen WHERE commitment = ?", arguments: [old.rawValue])
+            try db.execute(
+                sql: "UPDATE pause SET commitment = ? WHERE commitment = ?", arguments: [new.rawValue, old.rawValue])
+            try db.execute(
+                sql: "UPDATE added SET id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM added WHERE id = ?)",
+                arguments: [new.rawValue, old.rawValue, new.rawValue])
+            return moved
+        }
+    }
+
+    /// Commitments the record has history of, with the due time of their latest occurrence.
+    public func historyIDs() throws -> [String: Instant] {
+        try queue.read { db in
+            var out: [String: Instant] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT commitment, MAX(due) FROM occurrence GROUP BY commitment") {
+                out[row[0]] = Instant(microseconds: row[1])
+            }
+            return out
+        }
+    }
+}

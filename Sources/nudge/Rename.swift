@@ -1,0 +1,21 @@
+import ArgumentParser
+import NudgeCore
+
+extension Nudge {
+    /// `nudge rename`: carry a commitment's history over to its new id.
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a commitment's history to a new id (after changing its id in the config).")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The id it had.") var old: String
+        @Argument(help: "The id it has now.") var new: String
+
+        func run() throws {
+            let store = try openStore()
+            let renaming = try Renaming(config: try loadConfig(options, store: store), store: store, now: .now)
+            let moved = try refusingAny { try renaming.rename(old, to: new) }
+            print("\(old) is now \(new): \(moved) occurrence\(moved == 1 ? "" : "s") moved")
+        }
+    }
+}
