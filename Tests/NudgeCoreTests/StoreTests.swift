@@ -45,10 +45,27 @@ struct StoreTests {
         let nudge = PlannedNudge(occurrence: occ.id, kind: .due, sequence: 0, at: now, usesFollowUp: false)
         let first = try store.apply(.send(nudge), now: now) { _ in ["desktop", "mail"] }
         #expect(first.map(\.channel) == ["desktop", "mail"])
-        // Killed before marking: the next run settles them as unknown and never sends them again.
-        #expect(try store.settleInterrupted() == 2)
+        // Killed while the desktop one was being sent, before the mail was handed over: the next run
+        // settles the desktop one as unknown (never sent again, but the person counts as told) and
+        // sends the mail, which never went out.
+        try store.attempt(first[0], at: now + Span.seconds(1))
+        #expect(try store.settleInterrupted() == 1)
+        #expect(try store.unsent().map(\.channel) == ["mail"])
+        #expect(try store.pending().first?.firstDelivered == now + Span.seconds(1))
         #expect(try store.apply(.send(nudge), now: now) { _ in ["desktop", "mail"] }.isEmpty)
         #expect(try store.pending().first?.handled == 1)
+    }
+
+    @Test func anUnsentNudgeOfAnAnsweredOccurrenceNeverGoesOut() throws {
+        let store = try Store(path: tempPath())
+        let id = try #require(CommitmentID("call-mom"))
+        let now = Instant(seconds: 1_800_000_000)
+        _ = try store.apply([.firstSeen(id, at: now), .start(id, due: now, since: now)], now: now) { _ in [] }
+        let occ = try #require(try store.pending().first)
+        let nudge = PlannedNudge(occurrence: occ.id, kind: .due, sequence: 0, at: now, usesFollowUp: false)
+        #expect(try store.apply(.send(nudge), now: now) { _ in ["mail"] }.count == 1)
+        try store.answer(occ.id, .kept, at: now + Span.minutes(1))
+        #expect(try store.unsent().isEmpty)
     }
 
     @Test func doneEarlyOnAPromiseNeverPlannedIsNotStartedAgain() throws {

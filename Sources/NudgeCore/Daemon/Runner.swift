@@ -19,8 +19,8 @@ public struct Runner {
 
     /// Does everything due at `now`; returns the time of the next thing that will happen.
     ///
-    /// Each planner step is recorded in one transaction before anything is sent, and the results of
-    /// its sends in one more: two syncs to disk per step, however many nudges it holds.
+    /// Each planner step is recorded in one transaction before anything is sent, each delivery is marked
+    /// attempted just before it goes, and the results of a step's sends are recorded in one more.
     @discardableResult
     public func run(now: Instant) throws -> Instant? {
         try store.settleInterrupted()
@@ -32,13 +32,18 @@ public struct Runner {
             let settlements = deliveries.compactMap { d -> Settlement? in
                 guard let o = occurrences.first(where: { $0.id == d.nudge.occurrence }), let c = byID[o.commitment]
                 else { return nil }
+                // Recorded as handed over just before it is: a crash from here on leaves it unknown
+                // (never sent twice), one before leaves it unsent (sent after the restart).
+                do { try store.attempt(d, at: now) } catch { return nil }
                 return router.send(d, commitment: c, due: o.due, now: now)
             }
             try store.settle(settlements)
         }
-        // Retries of deliveries known to have failed.
+        // What a killed run recorded but never sent, then retries of deliveries known to have failed.
         let state0 = try store.planState()
-        try send(try store.retriesDue(now: now), Array(state0.pending.values) + Array(state0.lastEnded.values))
+        let known = Array(state0.pending.values) + Array(state0.lastEnded.values)
+        try send(try store.unsent(), known)
+        try send(try store.retriesDue(now: now), known)
         for _ in 0..<1000 {
             let state = try store.planState()
             let (effects, next) = planner.step(now: now, state: state)

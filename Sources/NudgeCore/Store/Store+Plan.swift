@@ -171,13 +171,64 @@ extension Store {
         }
     }
 
-    /// Ledger rows left "planned" by a run that was killed between recording and sending: their fate is
-    /// unknown, so they are marked so and never sent again.
+    /// Ledger rows a killed run handed to their channel but never settled: their fate is unknown, so they
+    /// are marked so and never sent again, and they count as telling the person (the miss clock starts at
+    /// the attempt). Rows never handed over are left planned, for `unsent` to send.
     @discardableResult
     public func settleInterrupted() throws -> Int {
         try queue.write { db in
-            try db.execute(sql: "UPDATE nudge SET state = 'unknown' WHERE state = 'planned'")
+            try db.execute(
+                sql: """
+                    UPDATE occurrence SET first_delivered = (
+                        SELECT MIN(n.attempted_at) FROM nudge n
+                        WHERE n.occurrence = occurrence.id AND n.state = 'planned' AND n.attempted_at IS NOT NULL)
+                    WHERE first_delivered IS NULL AND EXISTS (
+                        SELECT 1 FROM nudge n
+                        WHERE n.occurrence = occurrence.id AND n.state = 'planned' AND n.attempted_at IS NOT NULL)
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE nudge SET state = 'unknown', at = attempted_at, error = 'interrupted while sending'
+                    WHERE state = 'planned' AND attempted_at IS NOT NULL
+                    """)
             return db.changesCount
+        }
+    }
+
+    /// Records that a delivery is being handed to its channel, just before it is: from here a crash
+    /// leaves its fate unknown instead of unsent.
+    public func attempt(_ delivery: Delivery, at now: Instant) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE nudge SET attempted_at = ? WHERE id = ?", arguments: [now.microseconds, delivery.row])
+        }
+    }
+
+    /// Deliveries recorded but never handed to their channel (a run killed in the middle of a batch):
+    /// still to send while their occurrence awaits an answer; those of an occurrence answered meanwhile
+    /// are marked failed, never to go out.
+    public func unsent() throws -> [Delivery] {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE nudge SET state = 'failed', error = 'not sent: answered before it went out'
+                    WHERE state = 'planned' AND attempted_at IS NULL AND occurrence IN (
+                        SELECT id FROM occurrence WHERE outcome IS NOT NULL AND NOT (
+                            outcome = 'missed' AND nudge.kind = 'repair'))
+                    """)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, occurrence, kind, sequence, channel, planned_at FROM nudge
+                    WHERE state = 'planned' AND attempted_at IS NULL ORDER BY id
+                    """
+            ).compactMap { row in
+                guard let kind = NudgeKind(rawValue: row["kind"]) else { return nil }
+                let n = PlannedNudge(
+                    occurrence: row["occurrence"], kind: kind, sequence: row["sequence"],
+                    at: Instant(microseconds: row["planned_at"]), usesFollowUp: false)
+                return Delivery(row: row["id"], nudge: n, channel: row["channel"])
+            }
         }
     }
 
@@ -254,7 +305,7 @@ extension Store {
     /// The waits before the retries of a delivery known to have failed: 30 s, 2 min, 10 min.
     public static let retryDelays: [Span] = [.seconds(30), .minutes(2), .minutes(10)]
 
-    /// Failed deliveries whose retry is due, now marked planned again (so a crash leaves them unknown).
+    /// Failed deliveries whose retry is due, now marked planned again (and attempted just before they go).
     public func retriesDue(now: Instant) throws -> [Delivery] {
         try queue.write { db in
             let rows = try Row.fetchAll(
@@ -269,7 +320,10 @@ extension Store {
             for row in rows {
                 guard let kind = NudgeKind(rawValue: row["kind"]) else { continue }
                 try db.execute(
-                    sql: "UPDATE nudge SET state = 'planned', attempts = attempts + 1, retry_at = NULL WHERE id = ?",
+                    sql: """
+                        UPDATE nudge SET state = 'planned', attempts = attempts + 1, retry_at = NULL, attempted_at = NULL
+                        WHERE id = ?
+                        """,
                     arguments: [row["id"] as Int64])
                 let n = PlannedNudge(
                     occurrence: row["occurrence"], kind: kind, sequence: row["sequence"],

@@ -226,6 +226,11 @@ public final class Store: Sendable {
                     SELECT commitment, MIN(created) FROM occurrence GROUP BY commitment
                     """)
         }
+        m.registerMigration("v5") { db in
+            // When a delivery was handed to its channel: a row planned but never attempted (a crash in the
+            // middle of a batch) is sent after the restart; one attempted and never settled is unknown.
+            try db.execute(sql: "ALTER TABLE nudge ADD COLUMN attempted_at INTEGER")
+        }
         return m
     }
 }
