@@ -223,7 +223,7 @@ extension Nudge {
 
         func run() throws {
             let store = try openStore()
-            let p = try Pausing(config: try loadConfig(options, store: store), store: store, now: .now)
+            let p = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
             let zone = p.config.settings.timezone
             let end = try moment(until, direction: .future, zone: zone, now: p.now)
             let cid = try refusing { () throws(AnswerError) in
@@ -244,7 +244,7 @@ extension Nudge {
 
         func run() throws {
             let store = try openStore()
-            let p = try Pausing(config: try loadConfig(options, store: store), store: store, now: .now)
+            let p = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
             let cid = try refusing { () throws(AnswerError) in
                 do { return try p.resume(id) } catch let e as AnswerError { throw e } catch {
                     throw AnswerError("cannot record: \(error.localizedDescription)")

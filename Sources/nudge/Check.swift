@@ -45,7 +45,7 @@ extension Nudge {
                 throw ExitCode(ExitStatus.config.rawValue)
             }
             // History the config no longer names: most likely an id changed in the config.
-            if let store, let orphans = try? Renaming(config: config, store: store, now: .now).orphans() {
+            if let store, let orphans = try? Answers(config: config, store: store, now: .now).orphans() {
                 for old in orphans {
                     FileHandle.standardError.write(
                         Data(

@@ -13,7 +13,7 @@ extension Nudge {
 
         func run() throws {
             let store = try openStore()
-            let renaming = try Renaming(config: try loadConfig(options, store: store), store: store, now: .now)
+            let renaming = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
             let moved = try refusingAny { try renaming.rename(old, to: new) }
             print("\(old) is now \(new): \(moved) occurrence\(moved == 1 ? "" : "s") moved")
         }

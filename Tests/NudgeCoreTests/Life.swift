@@ -11,6 +11,7 @@ final class Life {
     struct Sent: Equatable, CustomStringConvertible {
         var kind: NudgeKind
         var commitment: String
+        var occurrence: Int64
         var at: Instant
         var channel: String
         var description: String { "\(kind.rawValue) \(commitment) @\(at.seconds) → \(channel)" }
@@ -54,7 +55,9 @@ final class Life {
     func run() throws -> Instant? {
         let router = ChannelRouter(config: config, fallbackCounts: true) { [unowned self] message, channel, _ in
             self.sent.append(
-                Sent(kind: message.kind, commitment: message.commitment.rawValue, at: self.now, channel: channel.name))
+                Sent(
+                    kind: message.kind, commitment: message.commitment.rawValue, occurrence: message.occurrence,
+                    at: self.now, channel: channel.name))
             return .sent
         }
         next = try Runner(config: config, store: store, router: router).run(now: now)

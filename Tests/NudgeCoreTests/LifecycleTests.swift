@@ -263,7 +263,7 @@ struct LifecycleTests {
     @Test func resumeSaysWhatIsPausedWhenItCannotResume() throws {
         let life = try Life(Self.meds, start: "2026-12-01 07:00")
         try life.run()
-        let pausing = try Pausing(config: life.config, store: life.store, now: life.now)
+        let pausing = try life.answers
         #expect(throws: AnswerError("nothing is paused")) { try pausing.resume(nil) }
         #expect(throws: AnswerError("meds is not paused")) { try pausing.resume("meds") }
         _ = try pausing.pause(nil, until: try life.t("2026-12-03 12:00"))
@@ -296,7 +296,7 @@ struct LifecycleTests {
         life.config = try #require(
             try ConfigLoaderTests.load(Self.meds.replacingOccurrences(of: "id = \"meds\"", with: "id = \"pills\""))
                 .config)
-        let renaming = try Renaming(config: life.config, store: life.store, now: life.now)
+        let renaming = try life.answers
         #expect(try renaming.orphans() == ["meds"])
         #expect(throws: AnswerError.self) { try renaming.rename("meds", to: "nothing-such") }
         #expect(try renaming.rename("meds", to: "pills") == 1)

@@ -94,7 +94,11 @@ public struct Planner: Sendable {
                 continue
             }
             if let pause = c.pause(in: state, at: now) {
-                if let p = pending { effects.append(.end(occurrence: p.id, .skipped, at: now, reason: "paused")) }
+                // Skipped from the moment the pause began (or the occurrence, if it started later), however
+                // late a run notices.
+                if let p = pending {
+                    effects.append(.end(occurrence: p.id, .skipped, at: max(pause.since, p.created), reason: "paused"))
+                }
                 wake(pause.end)
                 continue
             }

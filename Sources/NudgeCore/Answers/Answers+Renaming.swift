@@ -1,17 +1,6 @@
 /// `nudge rename OLD NEW`: the history of a commitment whose id was changed in the config (or of a
 /// promise added from the command line) goes on under the new id.
-public struct Renaming {
-    public let config: Config
-    public let store: Store
-    public let now: Instant
-
-    /// Renaming over a config (the record's added promises are read in) at `now`.
-    public init(config: Config, store: Store, now: Instant) throws {
-        self.config = try store.commitments(of: config)
-        self.store = store
-        self.now = now
-    }
-
+extension Answers {
     /// Moves OLD's history to NEW; returns how many occurrences moved.
     ///
     /// NEW must be a commitment of the config (edit the id there first) or, for a promise added from

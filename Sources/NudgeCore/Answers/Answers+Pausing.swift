@@ -1,21 +1,10 @@
 /// `nudge pause` and `nudge resume`: a while without nudges, for one commitment or for everything
 /// (DESIGN.md §4.11), recorded so reports show it.
-public struct Pausing {
-    public let config: Config
-    public let store: Store
-    public let now: Instant
-
-    /// Pausing over a config (the record's added promises are read in) at `now`.
-    public init(config: Config, store: Store, now: Instant) throws {
-        self.config = try store.commitments(of: config)
-        self.store = store
-        self.now = now
-    }
-
+extension Answers {
     /// Pauses one commitment (id or unique prefix), or everything (nil), until `until`.
     public func pause(_ id: String?, until: Instant) throws -> CommitmentID? {
         guard until > now else { throw AnswerError("--until is not in the future", .badInput) }
-        let cid = try id.map { try Answers(config: config, store: store, now: now).commitment($0) }
+        let cid = try id.map { try commitment($0) }
         try store.pause(cid, since: now, until: until)
         return cid
     }
@@ -23,7 +12,7 @@ public struct Pausing {
     /// Ends the pause in force of one commitment, or of everything (nil); says why not when there is
     /// none, naming the pauses that are in force.
     public func resume(_ id: String?) throws -> CommitmentID? {
-        let cid = try id.map { try Answers(config: config, store: store, now: now).commitment($0) }
+        let cid = try id.map { try commitment($0) }
         if try store.resume(cid, now: now) > 0 { return cid }
         let state = try store.planState()
         let zone = config.settings.timezone
