@@ -21,12 +21,7 @@ extension Nudge {
             let now = Instant.now
             let zone = config.settings.timezone
             let due = try moment(at, direction: .future, zone: zone, now: now)
-            var remind: Span?
-            if let remindBefore {
-                do { remind = try Span(parsing: remindBefore) } catch {
-                    throw CLIError(error.localizedDescription, code: .dataError)
-                }
-            }
+            let remind = try remindBefore.map { try span($0, what: "--remind-before") }
             guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("the title is empty; say what you promised", code: .dataError)
             }

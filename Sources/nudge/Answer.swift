@@ -41,13 +41,35 @@ func closePopups(_ occurrence: Int64, config: Config, store: Store) {
     }
 }
 
-/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be read.
+/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be read or lies more than
+/// a century away.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
+    let t: Instant
     do {
-        return try Moment.resolve(text, now: now, zone: zone, direction: direction)
+        t = try Moment.resolve(text, now: now, zone: zone, direction: direction)
     } catch {
         throw CLIError(error.localizedDescription, code: .dataError)
     }
+    guard abs((t - now).microseconds) <= Span.days(36_525).microseconds else {
+        throw CLIError("\"\(text)\" is more than a century away", code: .dataError)
+    }
+    return t
+}
+
+/// Reads a span given on the command line: with a unit, longer than 0 and at most `limit` (exit 65
+/// otherwise, saying which).
+func span(_ text: String, limit: Span = .days(366), limitName: String = "a year", what: String) throws -> Span {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
+        throw CLIError("\"\(text)\" has no unit: \(trimmed)m? \(trimmed)s?", code: .dataError)
+    }
+    let s: Span
+    do { s = try Span(parsing: trimmed) } catch {
+        throw CLIError(error.localizedDescription, code: .dataError)
+    }
+    guard s > .zero else { throw CLIError("\(what) must be longer than 0, e.g. 10m", code: .dataError) }
+    guard s <= limit else { throw CLIError("\(what) \"\(text)\" is longer than \(limitName)", code: .dataError) }
+    return s
 }
 
 extension Nudge {
@@ -167,22 +189,9 @@ extension Nudge {
             return ("0"..."9").contains(first) || first == "-" || first == "+" || first == "."
         }
 
-        /// A snooze span: with a unit, positive, and at most a year (exit 65 otherwise).
+        /// A snooze span: with a unit, positive, and at most a year (longer: a pause).
         static func span(_ text: String) throws -> Span {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
-                throw CLIError("\"\(text)\" has no unit: \(trimmed)m? \(trimmed)s?", code: .dataError)
-            }
-            let s: Span
-            do { s = try Span(parsing: trimmed) } catch {
-                throw CLIError(error.localizedDescription, code: .dataError)
-            }
-            guard s > .zero else { throw CLIError("a snooze must be longer than 0, e.g. 10m", code: .dataError) }
-            guard s <= .days(366) else {
-                throw CLIError(
-                    "\"\(text)\" is more than a year; pause it instead (nudge pause ID --until WHEN)", code: .dataError)
-            }
-            return s
+            try nudge.span(text, what: "a snooze")
         }
     }
 }

@@ -27,7 +27,9 @@ extension Nudge {
         var timezone: String?
 
         func validate() throws {
-            guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1.") }
+            guard (1...10_000).contains(iterations) else {
+                throw ValidationError("--iterations must be between 1 and 10000.")
+            }
         }
 
         func run() throws {

@@ -20,6 +20,16 @@ struct Nudge: ParsableCommand {
     /// Runs the command line, turning `CLIError` into a message and its exit status.
     static func main() {
         do {
+            // "-1h" would be read as the flags -1 and -h (help): say what is wrong with it instead.
+            let args = Array(CommandLine.arguments.dropFirst())
+            if args.first == "snooze",
+                let negative = args.first(where: {
+                    $0.count > 1 && $0.hasPrefix("-") && $0.dropFirst().first?.isNumber == true
+                })
+            {
+                throw CLIError(
+                    "\"\(negative)\" is a span back in time; a snooze moves forward, e.g. 10m", code: .dataError)
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {

@@ -5,7 +5,28 @@ import Testing
 /// crash, and the record is never truncated or corrupted (issue #7).
 @Suite(.serialized)
 struct BadInputTests {
-    static let far = "[[commitment]]\nid = \"far\"\ntitle = \"Far away\"\nonce = \"2030-01-01 10:00\"\n"
+    /// Ten years ahead of whatever today is, so the promise never passes under the test.
+    static let farYear = Calendar(identifier: .gregorian).component(.year, from: Date()) + 10
+    static let far = "[[commitment]]\nid = \"far\"\ntitle = \"Far away\"\nonce = \"\(farYear)-01-01 10:00\"\n"
+
+    @Test func unboundedSpansAndMomentsGetASentence() throws {
+        let cli = try CLIRunner(config: Self.far)
+        expectClean(try cli.run(["snooze", "far", "292270y"]), status: 65, says: "is longer than a year")
+        expectClean(try cli.run(["snooze", "far", "10"]), status: 65, says: "has no unit: 10m? 10s?")
+        expectClean(try cli.run(["snooze", "far", "-1h"]), status: 65, says: "a snooze moves forward")
+        expectClean(
+            try cli.run(["add", "x", "--at", "tomorrow 9:00", "--remind-before", "292271y"]), status: 65,
+            says: "is longer than a year")
+        expectClean(
+            try cli.run(["add", "y", "--at", "2999-01-01 10:00"]), status: 65, says: "more than a century away")
+        expectClean(try cli.run(["calendar", "--iterations", "999999999", "daily"]), status: 64, says: "--iterations")
+        writeConfig(
+            cli,
+            Data(
+                "[[commitment]]\nid = \"a\"\ntitle = \"A\"\nevery = \"1us\"\n[[commitment]]\nid = \"b\"\ntitle = \"B\"\nwhen = \"*:*:0/0.000001\"\n"
+                    .utf8))
+        expectClean(try cli.run(["check"]), status: 78, says: "would nudge more than once a minute")
+    }
 
     /// What a run printed, checked for the signs of a crash.
     func expectClean(_ r: (status: Int32, out: String, err: String), status: Int32, says: String) {

@@ -127,7 +127,7 @@ struct DaemonTests {
                 [[commitment]]
                 id = "far"
                 title = "Far away"
-                once = "2030-01-01 10:00"
+                once = "\(BadInputTests.farYear)-01-01 10:00"
                 """)
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let child = try start(cli, notify: notify, watchdog: false)
@@ -143,22 +143,30 @@ struct DaemonTests {
         }
         replace("[[commitment]]\nid = \"far\"\ntitle = \"Far away\"\nonce = \"not a date\"\n")
         #expect(notify.wait(for: "config error", timeout: 3) != nil)
-        replace("[[commitment]]\nid = \"near\"\ntitle = \"Near\"\nonce = \"2029-01-01 10:00\"\n")
+        replace(
+            "[[commitment]]\nid = \"near\"\ntitle = \"Near\"\nonce = \"\(BadInputTests.farYear - 1)-01-01 10:00\"\n")
         #expect(notify.wait(for: "next: Near", timeout: 3) != nil)
     }
 
     @Test func killedMidwayAndRestartedItSendsNothingTwiceAndLosesNothing() throws {
-        let cli = try CLIRunner(
-            config: """
-                [settings]
-                channels = ["console"]
+        // A promise due every second for eight seconds (nothing may nudge more often than once a minute,
+        // so these are one-offs).
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let start0 = Date().addingTimeInterval(2)
+        let promises = (0..<8).map { i in
+            """
 
-                [[commitment]]
-                id = "tick"
-                title = "Every two seconds"
-                when = "*:*:0/2"
-                follow_ups = 0
-                """)
+            [[commitment]]
+            id = "tick-\(i)"
+            title = "One of eight"
+            once = "\(f.string(from: start0.addingTimeInterval(Double(i)))) UTC"
+            follow_ups = 0
+            """
+        }.joined()
+        let cli = try CLIRunner(config: "[settings]\nchannels = [\"console\"]\n" + promises)
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
         let first = try start(cli, notify: notify, watchdog: false)
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)

@@ -132,7 +132,9 @@ struct DunstTests {
 
     @Test func buttonsOnADunstPopupAnswerLikeTheCommandLine() throws {
         guard Self.available() else { return }
-        let (at, _) = DaemonTests().secondsFromNow(6)
+        // Far enough ahead that a loaded machine (the other suites run meanwhile) has the daemon up
+        // before the reminder is due.
+        let (at, _) = DaemonTests().secondsFromNow(12)
         let cli = try CLIRunner(
             config: """
                 [settings]
@@ -143,7 +145,7 @@ struct DunstTests {
                 id = "call-mom"
                 title = "Call Mom"
                 when = "*-*-* \(at)"
-                remind_before = "3s"
+                remind_before = "5s"
                 follow_up = "1h"
                 note = "Ask how the knee is"
 
@@ -167,8 +169,8 @@ struct DunstTests {
         defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
         // The reminder shows first; at the due time it is replaced, and the other two join it.
-        #expect(screen.wait(timeout: 8) { screen.displayed == 1 })
-        #expect(notify.wait(for: "STATUS=3 pending", timeout: 8) != nil)
+        #expect(screen.wait(timeout: 14) { screen.displayed == 1 })
+        #expect(notify.wait(for: "STATUS=3 pending", timeout: 10) != nil)
         #expect(screen.wait(timeout: 3) { screen.displayed == 3 })
         let ids = try cli.query(
             """

@@ -101,3 +101,11 @@ struct ZoneTests {
         #expect(TimestampFormat.systemd(fold, zone: berlin) == "Sun 2026-10-25 02:30:00 CEST")
     }
 }
+
+struct ClockWatchTests {
+    @Test func theWatchIsArmedACenturyAheadEvenPast2038() {
+        for now: Int64 in [1_800_000_000, Int64(Int32.max) + 10, 4_000_000_000] {
+            #expect(ClockWatch.farFuture(now: now) > Int(now) + 50 * 31_557_600)
+        }
+    }
+}

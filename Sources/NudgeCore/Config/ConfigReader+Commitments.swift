@@ -180,7 +180,18 @@ extension ConfigReader {
         for (i, text) in texts.enumerated() {
             let vp: Path = isArray ? p + ["when", .index(i)] : p + ["when"]
             do {
-                specs.append(try CalendarSpec(text, localNames: settings.timezone.initialNames))
+                let spec = try CalendarSpec(text, localNames: settings.timezone.initialNames)
+                // Two elapses less than a minute apart: it would nudge all the time (and burn the CPU).
+                if let first = spec.next(after: loader.now, localZone: settings.timezone),
+                    let second = spec.next(after: first, localZone: settings.timezone),
+                    second - first < Defaults.minFollowUp
+                {
+                    reportValue(
+                        vp, "\"when\" = \"\(text)\" would nudge more than once a minute",
+                        hint: "a promise comes round daily, weekly…; e.g. \"*-*-* 08:00\" or \"Mon..Fri 09:00\"")
+                    continue
+                }
+                specs.append(spec)
             } catch {
                 if let last = text.split(separator: " ").last, text.contains(" "), last.contains("/"),
                     !Zone.exists(String(last))
@@ -229,6 +240,12 @@ extension ConfigReader {
 
     mutating func every(_ t: TOMLTable, at p: Path, settings: Settings) -> Schedule? {
         guard let cadence = span(t, "every", at: p, allowZero: false) else { return nil }
+        if cadence < Defaults.minFollowUp {
+            reportValue(
+                p + ["every"], "\"every\" = \"\(cadence)\" would nudge more than once a minute",
+                hint: "a check-in comes round after days or hours, e.g. every = \"3d\"")
+            return nil
+        }
         var at: TimeOfDay?
         var zone = settings.timezone
         if let text = string(t, "at", at: p, what: "at") {

@@ -11,7 +11,10 @@ extension Store {
                 return Commitment(
                     id: id, title: row["title"], with: row["person"],
                     schedule: .once(Instant(microseconds: row["due"])),
-                    remindBefore: (row["remind_before"] as Int64?).map(Span.init(microseconds:)),
+                    // Bounded as a config's: a record written by an older nudge may hold any number.
+                    remindBefore: (row["remind_before"] as Int64?).map {
+                        min(max(Span(microseconds: $0), .zero), Defaults.maxSpan)
+                    },
                     followUp: Defaults.followUp,
                     followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
                     repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true, channels: settings.channels,

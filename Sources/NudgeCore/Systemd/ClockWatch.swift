@@ -13,7 +13,7 @@ final class ClockWatch {
         guard fd >= 0 else { return nil }
         func arm() {
             var spec = itimerspec()
-            spec.it_value.tv_sec = Int(Int32.max)
+            spec.it_value.tv_sec = Self.farFuture(now: Int64(time(nil)))
             let flags = Int32(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)
             _ = timerfd_settime(fd, flags, &spec, nil)
         }
@@ -31,5 +31,11 @@ final class ClockWatch {
 
     deinit {
         source.cancel()
+    }
+
+    /// When the watching timer is set to expire: a century from now, so it never does (armed at a fixed
+    /// 2038 instead, it would fire at once from then on and wake the daemon in a loop).
+    static func farFuture(now: Int64) -> Int {
+        Int(now + 100 * 31_557_600)
     }
 }
