@@ -231,15 +231,10 @@ extension Nudge {
         @Option(help: "Until when, e.g. 'mon 9:00', '2026-12-27'.") var until: String
 
         func run() throws {
-            let store = try openStore()
-            let p = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
-            let zone = p.config.settings.timezone
+            let p = try answers(options)
+            let zone = p.zone
             let end = try moment(until, direction: .future, zone: zone, now: p.now)
-            let cid = try refusing { () throws(AnswerError) in
-                do { return try p.pause(id, until: end) } catch let e as AnswerError { throw e } catch {
-                    throw AnswerError("cannot record: \(error.localizedDescription)")
-                }
-            }
+            let cid = try refusingAny { try p.pause(id, until: end) }
             print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: zone))")
         }
     }
@@ -252,13 +247,8 @@ extension Nudge {
         @Argument(help: "The commitment (id or unique prefix); the pause of everything when omitted.") var id: String?
 
         func run() throws {
-            let store = try openStore()
-            let p = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
-            let cid = try refusing { () throws(AnswerError) in
-                do { return try p.resume(id) } catch let e as AnswerError { throw e } catch {
-                    throw AnswerError("cannot record: \(error.localizedDescription)")
-                }
-            }
+            let p = try answers(options)
+            let cid = try refusingAny { try p.resume(id) }
             print("resumed \(cid?.rawValue ?? "everything")")
         }
     }

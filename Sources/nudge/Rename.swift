@@ -12,8 +12,7 @@ extension Nudge {
         @Argument(help: "The id it has now.") var new: String
 
         func run() throws {
-            let store = try openStore()
-            let renaming = try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
+            let renaming = try answers(options)
             let moved = try refusingAny { try renaming.rename(old, to: new) }
             print("\(old) is now \(new): \(moved) occurrence\(moved == 1 ? "" : "s") moved")
         }

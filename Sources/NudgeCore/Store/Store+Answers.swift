@@ -36,22 +36,6 @@ extension Store {
         }
     }
 
-    /// The last ended occurrence of a commitment, if it was missed after `at`: a `done --at` before the
-    /// miss turns it into kept.
-    public func missAfter(_ commitment: CommitmentID, at: Instant) throws -> Occurrence? {
-        try queue.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(Self.occurrenceColumns) FROM occurrence WHERE commitment = ? AND outcome IS NOT NULL
-                    ORDER BY due DESC, id DESC LIMIT 1
-                    """, arguments: [commitment.rawValue]
-            ).flatMap(Self.occurrence).flatMap { o in
-                o.outcome == .missed && (o.outcomeAt.map { at < $0 } ?? false) ? o : nil
-            }
-        }
-    }
-
     /// Turns a recorded miss into kept at `at`, logging both outcomes and times.
     public func amendMissToKept(_ occurrence: Int64, at: Instant, now: Instant) throws {
         try queue.write { db in
