@@ -43,7 +43,7 @@ extension Nudge {
             let daemon = NudgeCore.Daemon(
                 config: config, configPath: path, store: store, logger: logger, queue: queue, desktop: desktop,
                 loader: { ConfigLoader() },
-                send: makeSend(log: logger, store: store, desktop: desktop))
+                send: Channels(desktop: desktop, ledger: store, log: logger).send)
             withExtendedLifetime(lock) {
                 daemon.run()
             }

@@ -28,7 +28,7 @@ extension Nudge {
             let delivery = Delivery(
                 row: 0, nudge: PlannedNudge(occurrence: 0, kind: .due, sequence: 0, at: now, usesFollowUp: false),
                 channel: name)
-            let result = makeSend(log: nil, store: nil)(message, channel, delivery)
+            let result = Channels(ledger: nil, log: nil).send(message, channel, delivery)
             switch result {
             case .sent:
                 print("\(name): sent")

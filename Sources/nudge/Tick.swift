@@ -59,7 +59,7 @@ extension Nudge {
                 config: config, store: store,
                 router: ChannelRouter(
                     config: config, fallbackCounts: !Journal.isJournal(STDOUT_FILENO),
-                    send: makeSend(log: nil, store: store)))
+                    send: Channels(ledger: store, log: nil).send))
             do {
                 try runner.run(now: .now)
             } catch {

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Synchronization
 import Testing
 
 @testable import NudgeCore
@@ -55,7 +57,8 @@ struct ChannelRouterTests {
             config: config, store: store, router: ChannelRouter(config: config, send: rec.send))
         try runner.run(now: try t("2026-11-29 12:00"))
         try runner.run(now: try t("2026-11-29 19:00"))
-        #expect(rec.sent == ["desktop:due#0", "console:due#0", "mail:due#0", "console:due#0"])
+        // The fallback takes the nudge once, however many of its channels could not.
+        #expect(rec.sent == ["desktop:due#0", "mail:due#0", "console:due#0"])
         // Only the fallback heard it: not told, so no miss is recorded after the grace.
         try runner.run(now: try t("2026-11-30 00:00"))
         #expect(try store.history().isEmpty)
@@ -118,5 +121,80 @@ struct ChannelRouterTests {
         #expect(rec.sent.filter { $0.hasPrefix("mail") } == ["mail:due#0"])
         try runner.run(now: try t("2026-11-29 23:00:01"))
         #expect(try store.history().first?.outcome == .missed)
+    }
+
+    @Test func theFallbackIsNotUsedWhenTheNudgeWentThereAlready() throws {
+        var (config, store, rec) = try setUp()
+        config.commitments[0].channels = ["desktop", "console"]
+        rec.results["desktop"] = [.unavailable("no session bus")]
+        let runner = Runner(
+            config: config, store: store, router: ChannelRouter(config: config, fallbackCounts: true, send: rec.send))
+        try runner.run(now: try t("2026-11-29 12:00"))
+        try runner.run(now: try t("2026-11-29 19:00"))
+        #expect(rec.sent == ["desktop:due#0", "console:due#0"])
+        let notes = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT error FROM nudge WHERE error IS NOT NULL")
+        }
+        #expect(notes == ["unavailable (no session bus); console had it already"])
+    }
+
+    @Test func afterDowntimeEachChannelGetsOneDigestListingEverything() throws {
+        var toml = "[settings]\ntimezone = \"Europe/Berlin\"\nchannels = [\"console\", \"mail\"]\n"
+        toml += "[channel.mail]\nkind = \"email\"\nto = [\"me@example.org\"]\n"
+        for i in 0..<20 {
+            toml += "[[commitment]]\nid = \"c\(i)\"\ntitle = \"Promise \(i)\"\nwhen = \"*-*-* 09:00\"\ngrace = \"1d\"\n"
+        }
+        let config = try #require(try ConfigLoaderTests.load(toml).config)
+        let (_, store, rec) = try setUp()
+        let messages = Mutex<[NudgeMessage]>([])
+        let runner = Runner(
+            config: config, store: store,
+            router: ChannelRouter(config: config) { m, c, d in
+                messages.withLock { $0.append(m) }
+                return rec.send(m, c, d)
+            })
+        try runner.run(now: try t("2026-11-29 08:00"))
+        // Off from 08:00 until 14:00: twenty promises fell due meanwhile.
+        try runner.run(now: try t("2026-11-29 14:00"))
+        #expect(rec.sent == ["console:digest#0", "mail:digest#0"])
+        let sent = messages.withLock { $0 }
+        #expect(sent.allSatisfy { $0.items.count == 20 })
+        #expect(ConsoleChannel.line(sent[0]).hasPrefix("digest 20 promises: c0 Promise 0 (due 09:00), c1 Promise 1"))
+        let subject = EmailMessage.subject(sent[1])
+        #expect(subject == "While you were away: 20 promises")
+        // Each of the twenty is recorded as nudged (one ledger row per nudge and channel).
+        let rows = try store.queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM nudge WHERE state = 'sent'")
+        }
+        #expect(rows == 40)
+    }
+
+    @Test func aHungChannelDoesNotHoldUpTheOtherNudgesOfABatch() throws {
+        var toml = "[settings]\ntimezone = \"Europe/Berlin\"\nchannels = [\"console\"]\n"
+        for i in 0..<8 {
+            toml += "[[commitment]]\nid = \"c\(i)\"\ntitle = \"Promise \(i)\"\nwhen = \"*-*-* 09:00\"\nfollow_ups = 0\n"
+        }
+        let config = try #require(try ConfigLoaderTests.load(toml).config)
+        let (_, store, _) = try setUp()
+        let gate = DispatchSemaphore(value: 0)
+        let sent = Mutex<[String]>([])
+        let runner = Runner(
+            config: config, store: store,
+            router: ChannelRouter(config: config) { m, _, _ in
+                // c0's channel hangs until every other nudge of the batch has gone out.
+                if m.commitment.rawValue == "c0" {
+                    guard gate.wait(timeout: .now() + 10) == .success else { return .unknown("hung") }
+                } else if sent.withLock({
+                    $0.append(m.commitment.rawValue); return $0.count
+                }) == 7 {
+                    gate.signal()
+                }
+                return .sent
+            })
+        try runner.run(now: try t("2026-11-29 08:00"))
+        try runner.run(now: try t("2026-11-29 09:00"))
+        #expect(sent.withLock { $0.count } == 7)
+        let states = try store.queue.read { db in try String.fetchAll(db, sql: "SELECT state FROM nudge") }
+        #expect(states == Array(repeating: "sent", count: 8))
     }
 }

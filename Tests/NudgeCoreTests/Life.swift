@@ -6,7 +6,7 @@ import Testing
 
 /// One person's record lived through time in-process: the real record (SQLite), the real `Runner`
 /// and the answering use cases, on a clock the test moves. Every nudge goes to a recording channel.
-final class Life {
+final class Life: @unchecked Sendable {
     /// One nudge as the channel received it.
     struct Sent: Equatable, CustomStringConvertible {
         var kind: NudgeKind
@@ -54,13 +54,16 @@ final class Life {
     @discardableResult
     func run() throws -> Instant? {
         let router = ChannelRouter(config: config, fallbackCounts: true) { [unowned self] message, channel, _ in
-            self.sent.append(
-                Sent(
-                    kind: message.kind, commitment: message.commitment.rawValue, occurrence: message.occurrence,
-                    at: self.now, channel: channel.name))
+            // A digest of several is one message; each nudge in it is recorded.
+            for m in message.items.isEmpty ? [message] : message.items {
+                self.sent.append(
+                    Sent(
+                        kind: m.kind, commitment: m.commitment.rawValue, occurrence: m.occurrence, at: self.now,
+                        channel: channel.name))
+            }
             return .sent
         }
-        next = try Runner(config: config, store: store, router: router).run(now: now)
+        next = try Runner(config: config, store: store, router: router, width: 1).run(now: now)
         return next
     }
 

@@ -1,9 +1,10 @@
-/// Sends each recorded delivery through its channel and says how it went, for `Runner` to record
-/// (DESIGN.md §5): an unavailable channel is replaced by `settings.fallback` for that nudge, failures
-/// known to be undelivered are retried (30 s, 2 min, 10 min), an unknown outcome is never resent.
-public struct ChannelRouter {
+/// Sends recorded deliveries through their channels and says how each went, for `Runner` to record
+/// (DESIGN.md §5): an unavailable channel is replaced by `settings.fallback` (once per nudge, and not
+/// at all when the nudge already went there), failures known to be undelivered are retried (30 s,
+/// 2 min, 10 min), an unknown outcome is never resent.
+public struct ChannelRouter: Sendable {
     /// Sends one message through one channel.
-    public typealias Send = (NudgeMessage, Channel, Delivery) -> ChannelResult
+    public typealias Send = @Sendable (NudgeMessage, Channel, Delivery) -> ChannelResult
 
     public var config: Config
     /// The real senders by channel kind; the console is always there.
@@ -20,41 +21,70 @@ public struct ChannelRouter {
         self.send = send
     }
 
-    /// Sends one (nudge, channel) and says how it went, for the caller to record (with others, in one
-    /// transaction).
-    public func send(_ d: Delivery, commitment: Commitment, due: Instant, now: Instant) -> Settlement {
-        let message = NudgeMessage(
-            d.nudge, commitment: commitment, due: due, zone: config.settings.timezone, sentAt: now)
-        let channel = config.channels[d.channel] ?? Channel(name: d.channel, kind: .console)
-        switch send(message, channel, d) {
-        case .sent:
-            return Settlement(d, .delivered(.sent, error: nil), at: now)
-        case .unknown(let why):
-            // Maybe delivered: it counts as told, and is never sent again.
-            return Settlement(d, .delivered(.unknown, error: why), at: now)
-        case .failed(let why, let retry):
-            return Settlement(d, .failed(why, retry: retry), at: now)
-        case .unavailable(let why):
-            let fallbackName = config.settings.fallback == d.channel ? "console" : config.settings.fallback
-            let fallback = config.channels[fallbackName] ?? Channel(name: "console", kind: .console)
-            let result = send(message, fallback, d)
-            let note = "unavailable (\(why)); sent to \(fallbackName): \(Self.describe(result))"
-            var isConsole = false
-            if case .console = fallback.kind { isConsole = true }
-            if result == .sent && (fallbackCounts || !isConsole) {
-                return Settlement(d, .delivered(.sent, error: note), at: now)
-            }
-            // Reaching only the fallback in the journal does not count as telling the user.
-            return Settlement(d, .failed(note, retry: false), at: now)
+    /// Sends one nudge to each of its channels, or one digest of several nudges to each channel: the
+    /// deliveries of one channel go out as one message. `attempt` is called just before each delivery
+    /// is handed to its channel and says whether it may go (it records that it is about to).
+    public func send(
+        _ unit: [(Delivery, NudgeMessage)], now: Instant, attempt: (Delivery) -> Bool
+    ) -> [Settlement] {
+        var channels: [String] = []
+        var byChannel: [String: [(Delivery, NudgeMessage)]] = [:]
+        for (d, m) in unit {
+            if byChannel[d.channel] == nil { channels.append(d.channel) }
+            byChannel[d.channel, default: []].append((d, m))
         }
+        var settlements: [Settlement] = []
+        var unavailable: [(Delivery, NudgeMessage, String)] = []
+        var sentTo: Set<String> = []
+        for name in channels {
+            let group = (byChannel[name] ?? []).filter { attempt($0.0) }
+            guard let first = group.first else { continue }
+            let channel = config.channels[name] ?? Channel(name: name, kind: .console)
+            let result = send(NudgeMessage.digest(group.map(\.1)), channel, first.0)
+            for (d, m) in group {
+                switch result {
+                case .sent:
+                    sentTo.insert(name)
+                    settlements.append(Settlement(d, .delivered(.sent, error: nil), at: now))
+                case .unknown(let why):
+                    // Maybe delivered: it counts as told, and is never sent again.
+                    settlements.append(Settlement(d, .delivered(.unknown, error: why), at: now))
+                case .failed(let why, let retry):
+                    settlements.append(Settlement(d, .failed(why, retry: retry), at: now))
+                case .unavailable(let why):
+                    unavailable.append((d, m, why))
+                }
+            }
+        }
+        guard !unavailable.isEmpty else { return settlements }
+        return settlements + fallback(unavailable, sentTo: sentTo, now: now)
     }
 
-    static func describe(_ r: ChannelResult) -> String {
-        switch r {
-        case .sent: return "sent"
-        case .failed(let why, _): return "failed: \(why)"
-        case .unknown(let why): return "unknown: \(why)"
-        case .unavailable(let why): return "unavailable: \(why)"
+    /// The fallback takes what its channels could not: one message, unless it already had the nudge.
+    func fallback(_ unavailable: [(Delivery, NudgeMessage, String)], sentTo: Set<String>, now: Instant)
+        -> [Settlement]
+    {
+        let name =
+            unavailable.contains { $0.0.channel == config.settings.fallback } ? "console" : config.settings.fallback
+        let channel = config.channels[name] ?? Channel(name: "console", kind: .console)
+        var isConsole = false
+        if case .console = channel.kind { isConsole = true }
+        let result: ChannelResult
+        let how: String
+        if sentTo.contains(name) {
+            result = .sent
+            how = "\(name) had it already"
+        } else {
+            var seen: Set<Int64> = []
+            let messages = unavailable.map(\.1).filter { seen.insert($0.occurrence).inserted }
+            result = send(NudgeMessage.digest(messages), channel, unavailable[0].0)
+            how = "sent to \(name): \(result)"
+        }
+        // Reaching only the fallback in the journal does not count as telling the user.
+        let counts = result == .sent && (fallbackCounts || !isConsole)
+        return unavailable.map { d, _, why in
+            let note = "unavailable (\(why)); \(how)"
+            return Settlement(d, counts ? .delivered(.sent, error: note) : .failed(note, retry: false), at: now)
         }
     }
 }

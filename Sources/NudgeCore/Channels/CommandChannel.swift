@@ -4,8 +4,22 @@
 /// the argument it was written in, whatever it contains (spaces, quotes, a leading "-"; put `--` before
 /// placeholders for programs that read options). `{title}` is the private-aware title. The program gets
 /// NUDGE_ID, NUDGE_TITLE, NUDGE_DUE (ISO 8601), NUDGE_KIND, NUDGE_OCCURRENCE and NUDGE_WITH on top of
-/// the user's session environment (`Subprocess.userEnvironment`), and `/dev/null` as stdin.
-public enum CommandChannel {
+/// the user's session environment (`Subprocess.userEnvironment`), and `/dev/null` as stdin. A digest of
+/// several nudges runs the program once, with NUDGE_ITEMS holding one "ID<TAB>DUE<TAB>TITLE" line each.
+public struct CommandChannel: NudgeChannel {
+    public var argv: [String]
+    public var timeout: Span
+
+    /// A command channel.
+    public init(argv: [String], timeout: Span) {
+        self.argv = argv
+        self.timeout = timeout
+    }
+
+    public func send(_ message: NudgeMessage, delivery: Delivery) -> ChannelResult {
+        Self.send(message, argv: argv, timeout: timeout)
+    }
+
     /// Runs the command for one nudge.
     ///
     /// Exit 0 is sent; 75 (EX_TEMPFAIL) a failure worth retrying; any other exit a failure; a timeout
@@ -55,10 +69,16 @@ public enum CommandChannel {
 
     /// The NUDGE_* variables of a nudge.
     static func environment(_ m: NudgeMessage) -> [String: String] {
-        [
+        var env = [
             "NUDGE_ID": m.commitment.rawValue, "NUDGE_TITLE": m.title,
             "NUDGE_DUE": TimestampFormat.iso8601(m.due, zone: m.zone), "NUDGE_KIND": m.kind.rawValue,
             "NUDGE_OCCURRENCE": String(m.occurrence), "NUDGE_WITH": m.with ?? "",
         ]
+        if !m.items.isEmpty {
+            env["NUDGE_ITEMS"] = m.items.map {
+                "\($0.commitment)\t\(TimestampFormat.iso8601($0.due, zone: $0.zone))\t\($0.title)"
+            }.joined(separator: "\n")
+        }
+        return env
     }
 }

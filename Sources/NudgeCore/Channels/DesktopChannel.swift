@@ -43,6 +43,10 @@ public final class DesktopChannel: @unchecked Sendable {
 
     /// The notification body: when it is due, the note, how late, and how to answer.
     public static func body(_ m: NudgeMessage, buttons: Bool = false) -> String {
+        if !m.items.isEmpty {
+            return (m.items.map { "\($0.title): due \($0.when)" } + ["answer with: nudge done ID"])
+                .joined(separator: "\n")
+        }
         var lines: [String] = []
         if m.isPrivate { lines.append(m.fullTitle) }
         var when = m.kind == .reminder || m.late == nil ? "due at \(m.when)" : "was due at \(m.when)"
@@ -94,10 +98,12 @@ public final class DesktopChannel: @unchecked Sendable {
     private func show(
         _ m: NudgeMessage, on bus: NotificationBus, urgency: Urgency, expire: Span, replaces: UInt32, row: Int64
     ) throws -> UInt32 {
-        let buttons = hasActions && m.kind != .repair
+        // Buttons answer one promise: a digest of several has none.
+        let buttons = hasActions && m.kind != .repair && m.items.isEmpty
         let level: UInt8 = urgency == .low ? 0 : urgency == .critical ? 2 : 1
         let id = try bus.notify(
-            summary: m.title, body: Self.body(m, buttons: buttons), replaces: replaces,
+            summary: m.items.isEmpty ? m.title : "While you were away: \(m.title)",
+            body: Self.body(m, buttons: buttons), replaces: replaces,
             actions: buttons ? Self.actions : [], urgency: level, category: "x-nudge.reminder",
             expire: Int32(clamping: expire.microseconds / 1000))
         if queue != nil {

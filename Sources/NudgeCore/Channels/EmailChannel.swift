@@ -4,7 +4,26 @@
 /// means follows sendmail's conventions: 0 accepted, 75 (EX_TEMPFAIL) try again later, anything else
 /// a permanent failure. A program that does not end within the timeout may have queued the mail or
 /// not: the result is unknown, and the ledger never sends it again.
-public enum EmailChannel {
+public struct EmailChannel: NudgeChannel {
+    public var settings: EmailSettings
+    /// Where Message-IDs are kept, so follow-ups of one occurrence thread under its first mail.
+    public var ledger: (any MessageLedger)?
+
+    /// A mail channel.
+    public init(settings: EmailSettings, ledger: (any MessageLedger)?) {
+        self.settings = settings
+        self.ledger = ledger
+    }
+
+    /// Sends one nudge, threaded under the occurrence's first mail.
+    public func send(_ message: NudgeMessage, delivery: Delivery) -> ChannelResult {
+        let root = (try? ledger?.threadRoot(occurrence: message.occurrence, channel: delivery.channel)) ?? nil
+        let id = EmailMessage.makeMessageID(for: message, hostname: settings.hostname)
+        let result = Self.send(message, settings: settings, messageID: id, threadRoot: root)
+        if result.mayHaveArrived, delivery.row > 0 { try? ledger?.setMessageID(delivery, id) }
+        return result
+    }
+
     /// Renders the message and pipes it to the sendmail program.
     ///
     /// - Parameters:

@@ -71,6 +71,7 @@ public enum EmailMessage {
 
     /// "Reminder: Call Mom — due 19:00": the private-aware title, said per kind.
     static func subject(_ m: NudgeMessage) -> String {
+        if !m.items.isEmpty { return "While you were away: \(m.title)" }
         switch m.kind {
         case .reminder: return "Reminder: \(m.title) — due \(m.when)"
         case .due: return "\(m.title) — due \(m.when)"
@@ -83,6 +84,14 @@ public enum EmailMessage {
     /// The body text with "\n" line ends: the real title (only the reader of the mail sees it), when it is
     /// due and how late, the person, the note, and the commands that answer it.
     static func body(_ m: NudgeMessage) -> String {
+        if !m.items.isEmpty {
+            var lines = ["While you were away, these came due:", ""]
+            for item in m.items {
+                lines.append("  \(clean(item.fullTitle)): due \(dueText(item.due, zone: item.zone))")
+                lines.append("    nudge done \(item.commitment.rawValue)")
+            }
+            return (lines + ["", "-- ", "nudge"]).joined(separator: "\n")
+        }
         let id = m.commitment.rawValue
         let due = dueText(m.due, zone: m.zone)
         let title = clean(m.fullTitle)  // one line, like every title nudge shows; the note may have several

@@ -19,6 +19,8 @@ public struct NudgeMessage: Sendable {
     public var isPrivate: Bool
     /// The commitment's own urgency, which overrides the channel's.
     public var urgency: Urgency?
+    /// For a digest of several nudges ("while you were away"), each of them; empty otherwise.
+    public var items: [NudgeMessage] = []
 
     /// Creates a message.
     public init(
@@ -47,6 +49,20 @@ public struct NudgeMessage: Sendable {
             commitment: c.id, title: c.isPrivate ? Self.privateTitle : c.title, fullTitle: c.title, kind: nudge.kind,
             due: due, zone: zone, with: c.with, note: c.note, occurrence: nudge.occurrence, sequence: nudge.sequence,
             sentAt: sentAt, isPrivate: c.isPrivate, urgency: c.urgency)
+    }
+
+    /// One message for several digest nudges to one channel: the first one's fields, a title that
+    /// counts them, a note that lists each, and the nudges themselves in `items`. One nudge is itself.
+    public static func digest(_ items: [NudgeMessage]) -> NudgeMessage {
+        guard var m = items.first, items.count > 1 else { return items[0] }
+        m.title = "\(items.count) promises"
+        m.fullTitle = m.title
+        m.note = items.map { "\($0.title): due \($0.when) (\($0.commitment))" }.joined(separator: "\n")
+        m.with = nil
+        m.isPrivate = false
+        m.urgency = items.contains { $0.urgency == .critical } ? .critical : nil
+        m.items = items
+        return m
     }
 
     /// What private commitments say in public places.

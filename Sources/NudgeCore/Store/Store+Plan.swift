@@ -1,51 +1,6 @@
 import Foundation
 import GRDB
 
-/// How one delivery went, to be recorded with `Store.settle`.
-public struct Settlement: Sendable, Equatable {
-    public enum Result: Sendable, Equatable {
-        /// Sent, or of unknown fate: either way the person counts as told, and it is never sent again.
-        case delivered(DeliveryState, error: String?)
-        /// Known not delivered; retried later when `retry`.
-        case failed(String, retry: Bool)
-    }
-
-    public var delivery: Delivery
-    public var result: Result
-    public var at: Instant
-
-    public init(_ delivery: Delivery, _ result: Result, at: Instant) {
-        self.delivery = delivery
-        self.result = result
-        self.at = at
-    }
-}
-
-/// A nudge recorded as planned, to be sent to one channel and then settled.
-public struct Delivery: Sendable, Equatable {
-    /// The ledger row.
-    public var row: Int64
-    public var nudge: PlannedNudge
-    public var channel: String
-
-    /// Creates a delivery.
-    public init(row: Int64, nudge: PlannedNudge, channel: String) {
-        self.row = row
-        self.nudge = nudge
-        self.channel = channel
-    }
-}
-
-/// How a delivery went.
-public enum DeliveryState: String, Sendable {
-    /// Accepted by the channel.
-    case sent
-    /// Known not delivered (may be retried).
-    case failed
-    /// Nobody knows (timeout, crash in between): never sent again.
-    case unknown
-}
-
 extension Store {
     /// What the planner needs: first-seen times, pending occurrences and the last ended ones.
     public func planState() throws -> PlanState {
@@ -394,3 +349,5 @@ extension Store {
         }
     }
 }
+
+extension Store: MessageLedger {}
