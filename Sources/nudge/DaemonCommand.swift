@@ -36,14 +36,14 @@ extension Nudge {
                 throw CLIError("another nudge is running\(who); only one daemon runs at a time", code: .nothingMatched)
             }
             let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let path = options.path
-            let queue = DispatchQueue(label: "nudge.daemon")
-            let desktop = DesktopChannel(listeningOn: queue)
+            // Added promises are read from the record at each run, like the config's after a reload.
+            let config = try loadConfig(options, store: store)
+            let desktop = DesktopChannel(listening: true)
             let daemon = NudgeCore.Daemon(
-                config: config, configPath: path, store: store, logger: logger, queue: queue, desktop: desktop,
-                loader: { ConfigLoader() },
-                send: Channels(desktop: desktop, ledger: store, log: logger).send)
+                .init(
+                    config: config, configPath: options.path, store: store, logger: logger, desktop: desktop,
+                    send: Channels(desktop: desktop, ledger: store, log: logger).send))
+            daemon.onStop = { Foundation.exit(0) }
             withExtendedLifetime(lock) {
                 daemon.run()
             }

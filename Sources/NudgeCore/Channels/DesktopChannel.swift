@@ -3,11 +3,11 @@ import Foundation
 
 /// Desktop notifications (org.freedesktop.Notifications over the session bus).
 ///
-/// Connects lazily and again after the bus went away. Given a queue (the daemon's), it also listens:
+/// Connects lazily and again after the bus went away. When listening (the daemon), it also listens:
 /// popups get Done / Snooze / Skip buttons when the server has "actions", and what the user does with
-/// a popup this process showed is handed to `onSignal` on that queue. Without a queue (`nudge tick`,
+/// a popup this process showed is handed to `onSignal` on its own queue. Without listening (`nudge tick`,
 /// the CLI) nobody would be there to hear a click, so the body says which command answers instead.
-/// Used from one queue at a time (the daemon's, or the main thread of the CLI).
+/// Safe to use from several threads: one lock keeps the bus to one caller at a time.
 public final class DesktopChannel: @unchecked Sendable {
     /// A popup this process showed, and the nudge it is for.
     public struct Shown: Equatable, Sendable {
@@ -24,20 +24,22 @@ public final class DesktopChannel: @unchecked Sendable {
     /// How long "Snooze 10 min" snoozes.
     public static let snoozeSpan = Span.minutes(10)
 
-    /// Called on the listening queue for each signal about a popup in `shown`.
+    /// Called on the channel's own queue for each signal about a popup in `shown`.
     public var onSignal: ((NotificationBus.Signal, Shown) -> Void)?
     /// Popups shown by this process, by notification id (until closed).
-    public private(set) var shown: [UInt32: Shown] = [:]
+    public var shown: [UInt32: Shown] { lock.withLock { popups } }
+    private var popups: [UInt32: Shown] = [:]
 
     private let queue: DispatchQueue?
+    private let lock = NSRecursiveLock()
     private let timeout: Span
     private var bus: NotificationBus?
     private var source: DispatchSourceRead?
     private var hasActions = false
 
-    /// A channel that listens on `queue` (the daemon), or, without one, only sends.
-    public init(listeningOn queue: DispatchQueue? = nil, timeout: Span = .seconds(2)) {
-        self.queue = queue
+    /// A channel that listens (the daemon) on a queue of its own, or only sends.
+    public init(listening: Bool = false, timeout: Span = .seconds(2)) {
+        self.queue = listening ? DispatchQueue(label: "nudge.desktop") : nil
         self.timeout = timeout
     }
 
@@ -66,7 +68,11 @@ public final class DesktopChannel: @unchecked Sendable {
     public func send(_ m: NudgeMessage, urgency: Urgency, expire: Span, replaces: UInt32, row: Int64) -> (
         ChannelResult, UInt32?
     ) {
-        defer { processLater() }
+        lock.lock()
+        defer {
+            lock.unlock()
+            processLater()
+        }
         // A connection kept from before may have died with the session: then try once on a new one.
         for fresh in bus == nil ? [true] : [false, true] {
             if fresh { disconnect() }
@@ -107,15 +113,17 @@ public final class DesktopChannel: @unchecked Sendable {
             actions: buttons ? Self.actions : [], urgency: level, category: "x-nudge.reminder",
             expire: Int32(clamping: expire.microseconds / 1000))
         if queue != nil {
-            if replaces != 0 { shown[replaces] = nil }
-            shown[id] = Shown(occurrence: m.occurrence, commitment: m.commitment, row: row)
+            if replaces != 0 { popups[replaces] = nil }
+            popups[id] = Shown(occurrence: m.occurrence, commitment: m.commitment, row: row)
         }
         return id
     }
 
     /// Closes a popup (after an answer); quietly does nothing without a bus.
     public func close(_ id: UInt32) {
-        shown[id]?.closing = true
+        lock.lock()
+        defer { lock.unlock() }
+        popups[id]?.closing = true
         guard let bus = try? connect() else { return }
         try? bus.close(id)
         processLater()
@@ -123,6 +131,8 @@ public final class DesktopChannel: @unchecked Sendable {
 
     /// A one-off popup that is not a nudge (a config error in the daemon).
     public func notice(summary: String, body: String) {
+        lock.lock()
+        defer { lock.unlock() }
         guard let bus = try? connect() else { return }
         _ = try? bus.notify(
             summary: summary, body: body, replaces: 0, actions: [], urgency: 1, category: "x-nudge.config", expire: 0)
@@ -150,7 +160,7 @@ public final class DesktopChannel: @unchecked Sendable {
         source?.cancel()
         source = nil
         bus = nil
-        shown = [:]
+        popups = [:]
         hasActions = false
     }
 
@@ -160,6 +170,8 @@ public final class DesktopChannel: @unchecked Sendable {
     }
 
     private func process() {
+        lock.lock()
+        defer { lock.unlock() }
         guard let bus else { return }
         if !bus.process() { disconnect() }
     }
@@ -170,8 +182,8 @@ public final class DesktopChannel: @unchecked Sendable {
         case .actionInvoked(let i, _): id = i
         case .closed(let i, _): id = i
         }
-        guard let popup = shown[id] else { return }
-        if case .closed = signal { shown[id] = nil }
+        guard let popup = popups[id] else { return }
+        if case .closed = signal { popups[id] = nil }
         // Handled after this round of processing, so the handler may call the bus.
         queue?.async { [weak self] in self?.onSignal?(signal, popup) }
     }

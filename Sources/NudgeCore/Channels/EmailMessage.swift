@@ -142,7 +142,7 @@ public enum EmailMessage {
             + "\(two(d.hour)):\(two(d.minute)):\(two(d.second)) \(sign)\(two(minutes / 60))\(two(minutes % 60))"
     }
 
-    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let weekdays = TimestampFormat.weekdayNames
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }

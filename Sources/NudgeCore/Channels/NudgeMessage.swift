@@ -74,7 +74,7 @@ public struct NudgeMessage: Sendable {
         let n = zone.local(sentAt)
         let time = "\(TimestampFormat.two(d.hour)):\(TimestampFormat.two(d.minute))"
         if (d.year, d.month, d.day) == (n.year, n.month, n.day) { return time }
-        let day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][Int(d.weekday)]
+        let day = TimestampFormat.weekdayNames[Int(d.weekday)]
         return "\(day) \(d.year)-\(TimestampFormat.two(d.month))-\(TimestampFormat.two(d.day)) \(time)"
     }
 

@@ -85,6 +85,11 @@ public enum Subprocess {
     /// How long after TERM a program that is still there gets KILL.
     public static let killGrace = Span.seconds(2)
 
+    /// Stops every program running now or later at once (TERM, KILL 0.2 s later): the process is ending.
+    /// What they were sending is of unknown fate.
+    public static func cancelAll() { cancelled.withLock { $0 = true } }
+    static let cancelled = Locked(false)
+
     /// How long to keep reading after the program exited, for output still in flight from programs it
     /// left running in the background (which may hold the pipes open for hours).
     static let drainGrace: UInt64 = 100_000_000
@@ -173,10 +178,11 @@ public enum Subprocess {
             let now = monotonicNow()
             if let reaped = reapedAt {
                 if (parentEnds[0] < 0 && parentEnds[1] < 0) || now &- reaped >= drainGrace { break }
-            } else if !timedOut, now >= deadline {
+            } else if !timedOut, now >= deadline || cancelled.withLock({ $0 }) {
+                let grace = now >= deadline ? killGrace : Span(microseconds: 200_000)
                 timedOut = true
                 signalGroup(pid, SIGTERM)
-                killAt = now &+ UInt64(killGrace.microseconds) * 1000
+                killAt = now &+ UInt64(grace.microseconds) * 1000
             } else if let k = killAt, !killed, now >= k {
                 killed = true
                 signalGroup(pid, SIGKILL)
@@ -365,4 +371,12 @@ extension Subprocess {
         if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
         return env
     }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&value) } }
 }

@@ -10,6 +10,8 @@ public struct ConfigLoader: Sendable {
     public struct Result: Sendable {
         public var config: Config?
         public var diagnostics: [Diagnostic]
+        /// The bytes read, when the file could be read.
+        public var data: Data?
 
         /// Whether any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -63,7 +65,9 @@ public struct ConfigLoader: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return whole("cannot read the config: \(String(cString: strerror(errno)))")
         }
-        return load(data: data, path: path, mode: info.st_mode & 0o777)
+        var result = load(data: data, path: path, mode: info.st_mode & 0o777)
+        result.data = data
+        return result
     }
 
     /// Loads config text; `mode` is the file's permission bits, for the safety rule.

@@ -2,116 +2,159 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The resident service: sleeps on one wall-clock timer until the next planned event, and wakes for
+/// The resident service: sleeps on one timer of its clock until the next planned event, and wakes for
 /// signals, config edits, time zone changes and answers given from the command line.
 ///
-/// Everything runs on one serial queue (a global or concurrent queue would wake an idle process every
-/// second on Linux); due events go through the same `Runner` as `nudge tick`.
+/// Two serial queues (a global or concurrent one would wake an idle process every second on Linux):
+/// `work` plans, sends and records, through the same `Runner` as `nudge tick`; `control` answers
+/// signals and the watchdog, so neither ever waits on a slow channel.
 public final class Daemon: @unchecked Sendable {
 
-    let configPath: String
-    let loader: () -> ConfigLoader
-    let store: Store
-    let send: ChannelRouter.Send
-    /// Whether the fallback (the console) reaches a person rather than only the journal.
-    let fallbackCounts = !Journal.isJournal(STDOUT_FILENO)
-    let log: Logger
-    let notifier = Notifier()
-    let queue: DispatchQueue
-    /// The desktop channel that listens on `queue`: buttons on popups answer like the CLI.
-    let desktop: DesktopChannel
+    /// What the daemon is made of: the command line builds one, a test another.
+    public struct Parts {
+        public var config: Config
+        public var configPath: String
+        public var store: Store
+        public var logger: Logger
+        /// The desktop channel, listening: buttons on popups answer like the CLI.
+        public var desktop: DesktopChannel
+        public var loader: () -> ConfigLoader
+        public var send: ChannelRouter.Send
+        public var clock: any DaemonClock
+        /// Whether the fallback (the console) reaches a person rather than only the journal.
+        public var fallbackCounts: Bool
+        /// How long a config that ends pending occurrences must stay the same before it is believed: a
+        /// file being rewritten may look empty or cut for a moment.
+        public var dropSettle = Span.seconds(3)
+
+        public init(
+            config: Config, configPath: String, store: Store, logger: Logger, desktop: DesktopChannel,
+            loader: @escaping () -> ConfigLoader = { ConfigLoader() }, send: @escaping ChannelRouter.Send,
+            clock: any DaemonClock = WallClock(), fallbackCounts: Bool = !Journal.isJournal(STDOUT_FILENO)
+        ) {
+            self.config = config
+            self.configPath = configPath
+            self.store = store
+            self.logger = logger
+            self.desktop = desktop
+            self.loader = loader
+            self.send = send
+            self.clock = clock
+            self.fallbackCounts = fallbackCounts
+        }
+    }
+
+    /// How long `work` may be busy before the watchdog stops vouching for it.
+    public static let stuckAfter = Span.minutes(10)
+
+    let parts: Parts
     var config: Config
-    var timer: DispatchSourceTimer?
+    var store: Store { parts.store }
+    var log: Logger { parts.logger }
+    var clock: any DaemonClock { parts.clock }
+    let notifier = Notifier()
+    /// Plans, sends and records; the desktop channel and the file watches deliver here.
+    public let work = DispatchQueue(label: "nudge.daemon.work")
+    let control = DispatchQueue(label: "nudge.daemon.control")
     var watchdog: DispatchSourceTimer?
     var signals: [DispatchSourceSignal] = []
+    var configWatch: (dirs: [String], watch: DirectoryWatch?)?
     var watches: [DirectoryWatch] = []
     var clockWatch: ClockWatch?
     var dataVersion: Int64 = 0
-    var reloadPending = false
-    var lastStatus = ""
+    var reloadGeneration = 0
+    /// A config that drops pending occurrences, waiting to be read again unchanged: its text and when.
+    var droppingConfig: (text: Data, since: Instant)?
+    let busySince = Locked<Instant?>(nil)
+    let stopped = Locked(false)
+    let lastStatus = Locked("")
+    /// Called after SIGTERM or SIGINT (the command line exits).
+    public var onStop: @Sendable () -> Void = {}
 
     /// A daemon over a loaded config and an open record.
-    public init(
-        config: Config, configPath: String, store: Store, logger: Logger, queue: DispatchQueue,
-        desktop: DesktopChannel, loader: @escaping () -> ConfigLoader, send: @escaping ChannelRouter.Send
-    ) {
-        self.queue = queue
-        self.desktop = desktop
-        self.config = config
-        self.configPath = configPath
-        self.store = store
-        self.log = logger
-        self.loader = loader
-        self.send = send
+    public init(_ parts: Parts) {
+        self.parts = parts
+        self.config = parts.config
+        work.setSpecific(key: Self.onWork, value: true)
     }
 
-    /// Starts everything and never returns; SIGTERM or SIGINT end the process with status 0.
+    /// The STATUS= line last sent.
+    public var status: String { lastStatus.withLock { $0 } }
+
+    /// Starts everything, answers SIGTERM, SIGINT and SIGHUP, and never returns.
     public func run() -> Never {
-        queue.async { self.start() }
+        control.async { self.handleSignals() }
+        work.async { self.start() }
         dispatchMain()
     }
 
-    func start() {
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            s.setEventHandler { [unowned self] in
-                if sig == SIGHUP { self.reload(reason: "SIGHUP") } else { self.stop(signal: sig) }
-            }
-            s.resume()
-            signals.append(s)
+    /// Starts watching and planning (without taking over signals); returns once the first plan is made.
+    public func start() {
+        guard DispatchQueue.getSpecific(key: Self.onWork) == true else {
+            work.sync { self.start() }
+            return
         }
         watchFiles()
-        watchClock()
-        desktop.onSignal = { [unowned self] signal, popup in self.heard(signal, popup) }
+        if clock.isWallClock { watchClock() }
+        parts.desktop.onSignal = { [weak self] signal, popup in
+            guard let self else { return }
+            self.work.async { self.heard(signal, popup) }
+        }
         dataVersion = (try? store.dataVersion()) ?? 0
         cycle()
-        notifier.ready(status: lastStatus)
+        notifier.ready(status: status)
         log.info("started", metadata: ["event": "start"])
-        if let interval = notifier.watchdogInterval() {
-            let w = DispatchSource.makeTimerSource(queue: queue)
-            let half = max(interval.microseconds / 2, 1000)
-            w.schedule(
-                deadline: .now() + .microseconds(Int(half)), repeating: .microseconds(Int(half)),
-                leeway: .milliseconds(50))
-            w.setEventHandler { [unowned self] in self.notifier.watchdog(status: self.lastStatus) }
-            w.resume()
-            watchdog = w
+        startWatchdog()
+    }
+
+    static let onWork = DispatchSpecificKey<Bool>()
+
+    /// Stops watching and planning; nothing more is sent. What is being sent is cut short by the caller.
+    public func stop() {
+        stopped.withLock { $0 = true }
+        control.sync {
+            watchdog?.cancel()
+            for s in signals { s.cancel() }
+            signals = []
+        }
+        work.sync {
+            parts.clock.wake(at: nil, on: work) {}
+            watches = []
+            configWatch = nil
+            clockWatch = nil
+            parts.desktop.onSignal = nil
         }
     }
 
+    /// Whether a config that would end pending occurrences is being held off (for tests).
+    public var isHoldingOffADrop: Bool { work.sync { droppingConfig != nil } }
+
+    /// Waits until what `work` was given so far is done (for tests).
+    public func settle() { work.sync {} }
+
+    /// Whether every change to the record made elsewhere has been planned for (for tests).
+    public var caughtUp: Bool { work.sync { (try? store.dataVersion()) == dataVersion } }
+
     /// Does what is due, records it, and sleeps until the next thing.
     func cycle() {
-        let now = Instant.now
+        guard !stopped.withLock({ $0 }) else { return }
+        let now = clock.now
+        busySince.withLock { $0 = .now }
+        defer { busySince.withLock { $0 = nil } }
         var next: Instant?
         do {
-            let runner = Runner(
+            var runner = Runner(
                 config: config, store: store,
-                router: ChannelRouter(config: config, fallbackCounts: fallbackCounts, send: send))
+                router: ChannelRouter(config: config, fallbackCounts: parts.fallbackCounts, send: parts.send))
+            runner.stopping = { [stopped] in stopped.withLock { $0 } }
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {
             log.error("cannot record: \(error.localizedDescription)", metadata: ["event": "error"])
-            next = now + Span.seconds(30).microseconds
+            next = now + .seconds(30)
         }
-        arm(next)
+        clock.wake(at: next, on: work) { [weak self] in self?.cycle() }
         updateStatus(now: now)
-    }
-
-    /// Arms the single wall-clock timer (wall time keeps counting through suspend).
-    func arm(_ next: Instant?) {
-        timer?.cancel()
-        let t = DispatchSource.makeTimerSource(queue: queue)
-        if let next {
-            let us = max(next.microseconds, Instant.now.microseconds)
-            let ts = timespec(tv_sec: Int(us / 1_000_000), tv_nsec: Int(us % 1_000_000) * 1000)
-            t.schedule(wallDeadline: DispatchWallTime(timespec: ts), leeway: .milliseconds(1))
-        } else {
-            t.schedule(wallDeadline: .distantFuture)
-        }
-        t.setEventHandler { [unowned self] in self.cycle() }
-        t.resume()
-        timer = t
     }
 
     func updateStatus(now: Instant) {
@@ -123,20 +166,17 @@ public final class Daemon: @unchecked Sendable {
         let summary = StatusSummary(config: config, state: state, pending: pending, now: now, count: 1)
         var text = "\(pending.count) pending"
         if let n = summary.next.first {
-            let zone = config.settings.timezone
-            let due = Instant(microseconds: now.microseconds + n.inSeconds * 1_000_000)
-            let l = zone.local(due)
-            let day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][Int(l.weekday)]
-            text += " · next: \(n.title) at \(day) \(TimestampFormat.two(l.hour)):\(TimestampFormat.two(l.minute))"
+            let due = now + .seconds(n.inSeconds)
+            text += " · next: \(n.title) at \(TimestampFormat.weekdayTime(due, zone: config.settings.timezone))"
         }
-        lastStatus = text
+        lastStatus.withLock { $0 = text }
         notifier.status(text)
     }
 
     /// A button pressed on a popup gives the same answer as the CLI (recorded as coming from the
     /// notification); a closed popup is recorded.
     func heard(_ signal: NotificationBus.Signal, _ popup: DesktopChannel.Shown) {
-        let now = Instant.now
+        let now = clock.now
         var meta: Logger.Metadata = [
             "id": "\(popup.commitment)", "occurrence": "\(popup.occurrence)", "channel": "desktop",
         ]
@@ -153,7 +193,7 @@ public final class Daemon: @unchecked Sendable {
                 meta["event"] = "\(key)"
                 log.info("\(key) \(popup.commitment) from the notification", metadata: meta)
                 // The server leaves the popup up after a button: close it, then plan again.
-                desktop.close(id)
+                parts.desktop.close(id)
                 cycle()
             }
         } catch {
@@ -165,98 +205,60 @@ public final class Daemon: @unchecked Sendable {
     /// Closes popups whose promise was answered elsewhere (e.g. from a shell without a session bus).
     func closeAnswered(pending: [Occurrence]) {
         let open = Set(pending.map(\.id))
-        for (id, popup) in desktop.shown where !open.contains(popup.occurrence) && !popup.closing {
-            desktop.close(id)
+        for (id, popup) in parts.desktop.shown where !open.contains(popup.occurrence) && !popup.closing {
+            parts.desktop.close(id)
+        }
+    }
+}
+
+extension Daemon {
+    /// SIGTERM and SIGINT stop at once, cutting short what is being sent; SIGHUP reloads.
+    func handleSignals() {
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: control)
+            s.setEventHandler { [unowned self] in
+                if sig == SIGHUP {
+                    self.work.async { self.reload(reason: "SIGHUP") }
+                } else {
+                    self.terminate(signal: sig)
+                }
+            }
+            s.resume()
+            signals.append(s)
         }
     }
 
-    /// Re-reads the config; an invalid one keeps the old running and says so.
-    func reload(reason: String) {
-        notifier.reloading()
-        let result = loader().load(path: configPath)
-        if let fresh = result.config {
-            config = fresh
-            log.info("config reloaded (\(reason))", metadata: ["event": "reload"])
-            for d in result.diagnostics { log.warning("\(d.description)", metadata: ["event": "config"]) }
-            cycle()
-        } else {
-            for d in result.diagnostics { log.error("\(d.description)", metadata: ["event": "config"]) }
-            let first = result.diagnostics.first?.headline ?? "unreadable"
-            lastStatus = "config error, still running the previous one: \(first)"
-            // One notice on the desktop, when there is one.
-            desktop.notice(
-                summary: "nudge: the config has errors",
-                body: first + "\nStill using the previous config; run: nudge check")
-        }
-        notifier.send(["READY=1", "STATUS=" + lastStatus])
-    }
-
-    func stop(signal sig: Int32) {
+    /// Ends on a signal within about a second, whatever a channel is doing: programs still running are
+    /// stopped (their nudges are of unknown fate, never sent twice) and nothing more is handed over.
+    func terminate(signal sig: Int32) {
         notifier.stopping()
         log.info("stopping on signal \(sig)", metadata: ["event": "stop"])
-        exit(0)
+        stopped.withLock { $0 = true }
+        Subprocess.cancelAll()
+        // A cycle still running gets a moment to record how its sends went.
+        let recorded = DispatchSemaphore(value: 0)
+        work.async { recorded.signal() }
+        _ = recorded.wait(timeout: .now() + 1)
+        onStop()
     }
 
-    /// Watches the config (and a symlink's target), the record (answers from the CLI) and the system
-    /// time zone.
-    func watchFiles() {
-        let configName = (configPath as NSString).lastPathComponent
-        var configDirs = [(configPath as NSString).deletingLastPathComponent]
-        var names: Set<String> = [configName]
-        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: configPath) {
-            let full = target.hasPrefix("/") ? target : (configDirs[0] as NSString).appendingPathComponent(target)
-            configDirs.append((full as NSString).deletingLastPathComponent)
-            names.insert((full as NSString).lastPathComponent)
-        }
-        if let w = DirectoryWatch(
-            directories: configDirs, queue: queue,
-            onChange: { [unowned self] changed in
-                guard !changed.isDisjoint(with: names) else { return }
-                self.scheduleReload(reason: "config changed")
-            })
-        {
-            watches.append(w)
-        }
-        let storeDir = (store.path as NSString).deletingLastPathComponent
-        if let w = DirectoryWatch(
-            directories: [storeDir], queue: queue,
-            onChange: { [unowned self] changed in
-                guard changed.contains(where: { $0.hasPrefix("nudge.sqlite") }) else { return }
-                let v = (try? self.store.dataVersion()) ?? self.dataVersion
-                if v != self.dataVersion {
-                    self.dataVersion = v
-                    self.cycle()
-                }
-            })
-        {
-            watches.append(w)
-        }
-        if let w = DirectoryWatch(
-            directories: ["/etc"], queue: queue,
-            onChange: { [unowned self] changed in
-                guard changed.contains("localtime") || changed.contains("timezone") else { return }
-                self.scheduleReload(reason: "time zone changed")
-            })
-        {
-            watches.append(w)
-        }
-    }
-
-    /// Replans at once when the wall clock is set (forwards or backwards).
-    func watchClock() {
-        clockWatch = ClockWatch(queue: queue) { [unowned self] in
-            self.log.notice("the system clock was set; planning again", metadata: ["event": "clock"])
-            self.cycle()
-        }
-    }
-
-    /// Editors write in bursts: reload once, a moment after the last event.
-    func scheduleReload(reason: String) {
-        guard !reloadPending else { return }
-        reloadPending = true
-        queue.asyncAfter(deadline: .now() + .milliseconds(150)) { [unowned self] in
-            self.reloadPending = false
-            self.reload(reason: reason)
+    /// WATCHDOG=1 at half the interval systemd asked for, unless `work` has been stuck for long.
+    func startWatchdog() {
+        guard let interval = notifier.watchdogInterval() else { return }
+        control.sync {
+            let w = DispatchSource.makeTimerSource(queue: control)
+            let half = max(interval.microseconds / 2, 1000)
+            w.schedule(
+                deadline: .now() + .microseconds(Int(half)), repeating: .microseconds(Int(half)),
+                leeway: .milliseconds(50))
+            w.setEventHandler { [unowned self] in
+                let since = self.busySince.withLock { $0 }
+                if let since, Instant.now - since > Self.stuckAfter { return }
+                self.notifier.watchdog(status: self.status)
+            }
+            w.resume()
+            watchdog = w
         }
     }
 }

@@ -9,11 +9,19 @@ final class DirectoryWatch {
     private let fd: Int32
     private let source: DispatchSourceRead
 
+    /// Every change to a file: what the record's watch needs (SQLite writes in place).
+    static let anyChange = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
+    /// A file finished: written and closed, renamed into place, created (a symlink) or deleted. A file
+    /// still being written in place is not reported until it is closed.
+    static let finished = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE)
+
     /// Starts watching; nil when inotify is unavailable.
-    init?(directories: [String], queue: DispatchQueue, onChange: @escaping (Set<String>) -> Void) {
+    init?(
+        directories: [String], mask: UInt32 = anyChange, queue: DispatchQueue,
+        onChange: @escaping (Set<String>) -> Void
+    ) {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return nil }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
         var watched = 0
         for dir in Set(directories) where inotify_add_watch(fd, dir, mask) >= 0 {
             watched += 1

@@ -11,6 +11,8 @@ public struct Runner: Sendable {
     public var router: ChannelRouter
     /// How many nudges are sent at once, so one slow channel does not hold up the others.
     public var width: Int
+    /// Whether to stop: nothing more is handed to a channel (what was not is sent after the restart).
+    public var stopping: @Sendable () -> Bool = { false }
 
     /// A runner that sends through a channel router.
     public init(config: Config, store: Store, router: ChannelRouter, width: Int = 4) {
@@ -52,7 +54,7 @@ public struct Runner: Sendable {
             let settlements = Self.parallel(units, width: width) { unit in
                 // Recorded as handed over just before it is: a crash from here on leaves it unknown
                 // (never sent twice), one before leaves it unsent (sent after the restart).
-                router.send(unit, now: now) { d in (try? store.attempt(d, at: now)) != nil }
+                router.send(unit, now: now) { d in !stopping() && (try? store.attempt(d, at: now)) != nil }
             }
             try store.settle(settlements.flatMap { $0 })
         }
@@ -61,7 +63,7 @@ public struct Runner: Sendable {
         let known = Array(state0.pending.values) + Array(state0.lastEnded.values)
         try send(try store.unsent(), known)
         try send(try store.retriesDue(now: now), known)
-        for _ in 0..<1000 {
+        for _ in 0..<1000 where !stopping() {
             let state = try store.planState()
             let (effects, next) = planner.step(now: now, state: state)
             if effects.isEmpty {

@@ -143,7 +143,7 @@ extension Report {
 
     /// "Wed 2026-04-15".
     private static func dayName(_ day: Int64) -> String {
-        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let names = TimestampFormat.weekdayNames
         return names[Int(CivilDate.weekday(days: day))] + " " + isoDate(day)
     }
 

@@ -1,6 +1,13 @@
 /// Timestamps printed the way systemd prints them (`format_timestamp`, `format_timestamp_relative`).
 public enum TimestampFormat {
-    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    /// Weekday abbreviations, Sunday first (as `BrokenTime` counts them).
+    public static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+
+    /// `Sun 19:00`: a weekday and a time, for a status line.
+    public static func weekdayTime(_ instant: Instant, zone: Zone) -> String {
+        let l = zone.local(instant)
+        return "\(weekdayNames[Int(l.weekday)]) \(two(l.hour)):\(two(l.minute))"
+    }
 
     /// `Sun 2026-03-29 19:00:00 CEST`: the wall clock of `zone` and its abbreviation.
     public static func systemd(_ instant: Instant, zone: Zone) -> String {
