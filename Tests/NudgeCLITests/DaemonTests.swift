@@ -106,21 +106,6 @@ struct DaemonTests {
         #expect(child.process.terminationStatus == 0)
     }
 
-    @Test func anAnswerFromTheShellStopsTheNextFollowUp() throws {
-        let cli = try stretchDueSoon(followUp: "1m")
-        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
-        let child = try start(cli, notify: notify, watchdog: false)
-        defer { child.stop() }
-        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
-        #expect(child.readOutput(until: "due stretch", timeout: 6))
-        // A second daemon, or a tick, is refused while this one runs.
-        #expect(try cli.run(["tick"]).status == 1)
-        let done = try cli.run(["done", "stretch"])
-        #expect(done.status == 0)
-        // The daemon notices within a second, without polling: STATUS drops to 0 pending.
-        #expect(notify.wait(for: "STATUS=0 pending", timeout: 2) != nil)
-    }
-
     @Test func aBrokenConfigEditKeepsTheOldPlanAndAFixedOneIsPickedUp() throws {
         let cli = try CLIRunner(
             config: """
@@ -181,35 +166,51 @@ struct DaemonTests {
         let printed = (first.output + second.output).split(separator: "\n").count
         #expect(printed >= 3)
         // Every line printed is one ledger row sent (or of unknown fate), and no row was sent twice.
-        let db = cli.dir.appendingPathComponent("state/nudge/nudge.sqlite").path
-        let q = Process()
-        q.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        q.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from nudge where state in ('sent','unknown')\").fetchone()[0])",
-            db,
-        ]
-        let out = Pipe()
-        q.standardOutput = out
-        try q.run()
-        let rows = Int(
-            String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
-                in: .whitespacesAndNewlines))
-        q.waitUntilExit()
+        let rows = try count(cli, "select count(*) from nudge where state in ('sent','unknown')")
         #expect(rows == printed)
     }
 
-    @Test func aSnoozeFromTheShellShortensTheSleep() throws {
-        let cli = try stretchDueSoon(followUp: "1h")
+    @Test func hungHooksDelayNeitherTheWatchdogNorSIGTERM() throws {
+        let (at, when) = secondsFromNow(2)
+        var text = "[settings]\ntimezone = \"Europe/Berlin\"\nchannels = [\"hang\"]\n"
+        text += "[channel.hang]\nkind = \"command\"\ncommand = [\"/bin/sleep\", \"30\"]\ntimeout = \"8s\"\n"
+        for i in 0..<3 {
+            text += "[[commitment]]\nid = \"h\(i)\"\ntitle = \"Hung \(i)\"\nwhen = \"*-*-* \(at)\"\nfollow_ups = 0\n"
+        }
+        let cli = try CLIRunner(config: text)
         let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
-        let child = try start(cli, notify: notify, watchdog: false)
+        let child = try start(cli, notify: notify)
         defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
-        #expect(child.readOutput(until: "due stretch", timeout: 6))
-        // The next follow-up is an hour away; a snooze of 2 s brings the next nudge forward.
-        #expect(try cli.run(["snooze", "stretch", "2s"]).status == 0)
-        let snoozed = Date()
-        #expect(child.readOutput(until: "follow-up stretch", timeout: 5))
-        #expect(Date().timeIntervalSince(snoozed) < 4)
+        // The hooks start at their time and hang; the watchdog (every 0.5 s) goes on meanwhile.
+        Thread.sleep(until: when.addingTimeInterval(0.3))
+        let before = notify.messages.count
+        _ = notify.wait(for: "never", timeout: 2)
+        let pings = notify.messages[before...].filter { $0.contains("WATCHDOG=1") }.count
+        #expect(pings >= 3)
+        let sigterm = Date()
+        kill(child.process.processIdentifier, SIGTERM)
+        child.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(sigterm) < 1.5)
+        #expect(child.process.terminationStatus == 0)
+        // Cut short in flight, the three are of unknown fate: never sent again.
+        let restarted = try start(cli, notify: notify, watchdog: false)
+        _ = restarted.readOutput(until: "never", timeout: 1.5)
+        restarted.stop()
+        #expect(try count(cli, "select count(*) from nudge where state = 'unknown'") == 3)
+        #expect(try count(cli, "select count(*) from nudge") == 3)
+    }
+
+    /// A number the record's SQL gives, read by python's sqlite3.
+    func count(_ cli: CLIRunner, _ sql: String) throws -> Int? {
+        let db = cli.dir.appendingPathComponent("state/nudge/nudge.sqlite").path
+        let r = try runProcess(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])", db, sql,
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        return Int(r.out.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

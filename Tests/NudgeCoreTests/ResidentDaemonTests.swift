@@ -61,13 +61,14 @@ struct ResidentDaemonTests {
             let loaded = try ConfigLoaderTests.loader().load(path: dir + "/config.toml")
             let config = try #require(loaded.config, "\(loaded.diagnostics)")
             store = try Store(path: dir + "/state/nudge.sqlite")
+            let loader = try ConfigLoaderTests.loader()
             let sent = self.sent
             let clock = self.clock
             let zone = self.zone
             var parts = Daemon.Parts(
                 config: config, configPath: dir + "/config.toml", store: store,
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, desktop: DesktopChannel(),
-                loader: { try! ConfigLoaderTests.loader() },
+                loader: { [loader] in loader },
                 send: { m, c, _ in
                     let l = zone.local(clock.now)
                     let at = String(format: "%02lld-%02lld %02lld:%02lld", l.month, l.day, l.hour, l.minute)
