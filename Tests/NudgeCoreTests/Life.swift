@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Testing
 
 @testable import NudgeCore
@@ -18,10 +19,17 @@ final class Life: @unchecked Sendable {
     }
 
     let store: Store
+    /// A second connection to the record, as the command line opens it: answers go through it, so a
+    /// resident daemon hears of them as it would of the real command line.
+    let cli: Store
     let directory: String
     var config: Config
     var now: Instant
-    private(set) var sent: [Sent] = []
+    private let sentLog = Locked<[Sent]>([])
+    var sent: [Sent] { sentLog.withLock { $0 } }
+    /// The resident daemon, when the life is lived by one on a test clock.
+    private(set) var daemon: Daemon?
+    private(set) var clock: TestClock?
     /// When the runner asked to look again.
     private(set) var next: Instant?
 
@@ -33,11 +41,27 @@ final class Life: @unchecked Sendable {
             FileManager.default.temporaryDirectory.appendingPathComponent("nudge-life-\(UUID().uuidString)")
             .path
         store = try Store(path: directory + "/state/nudge.sqlite")
+        cli = try Store(path: directory + "/state/nudge.sqlite")
         now = Instant(seconds: 0)
         now = try t(start)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    deinit {
+        daemon?.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Records what a channel was given: each nudge of a digest on its own.
+    func record(_ message: NudgeMessage, _ channel: Channel, at: Instant) {
+        for m in message.items.isEmpty ? [message] : message.items {
+            sentLog.withLock {
+                $0.append(
+                    Sent(
+                        kind: m.kind, commitment: m.commitment.rawValue, occurrence: m.occurrence, at: at,
+                        channel: channel.name))
+            }
+        }
+    }
 
     /// A local time in the config's zone ("2026-12-01 08:00").
     func t(_ text: String) throws -> Instant {
@@ -54,13 +78,7 @@ final class Life: @unchecked Sendable {
     @discardableResult
     func run() throws -> Instant? {
         let router = ChannelRouter(config: config, fallbackCounts: true) { [unowned self] message, channel, _ in
-            // A digest of several is one message; each nudge in it is recorded.
-            for m in message.items.isEmpty ? [message] : message.items {
-                self.sent.append(
-                    Sent(
-                        kind: m.kind, commitment: m.commitment.rawValue, occurrence: m.occurrence, at: self.now,
-                        channel: channel.name))
-            }
+            self.record(message, channel, at: self.now)
             return .sent
         }
         next = try Runner(config: config, store: store, router: router, width: 1).run(now: now)
@@ -99,7 +117,53 @@ final class Life: @unchecked Sendable {
     }
 
     /// The answering use cases at the current time.
-    var answers: Answers { get throws { try Answers(config: config, store: store, now: now) } }
+    var answers: Answers { get throws { try Answers(config: config, store: cli, now: now) } }
+
+    /// Starts the real daemon on a test clock, over the config file `toml` (the same as `config`).
+    func startDaemon(_ toml: String) throws {
+        let path = directory + "/config.toml"
+        try writeConfig(toml)
+        let clock = TestClock(now)
+        let loader = try ConfigLoaderTests.loader()
+        var parts = Daemon.Parts(
+            config: config, configPath: path, store: store,
+            logger: Logger(label: "life") { _ in SwiftLogNoOpLogHandler() }, desktop: DesktopChannel(),
+            loader: { loader },
+            send: { [unowned self] message, channel, _ in
+                self.record(message, channel, at: clock.now)
+                return .sent
+            }, clock: clock, fallbackCounts: true)
+        parts.width = 1
+        let daemon = Daemon(parts)
+        self.clock = clock
+        self.daemon = daemon
+        daemon.start()
+    }
+
+    /// Writes the config file as editors do (a new file renamed over the old one).
+    func writeConfig(_ toml: String) throws {
+        let path = directory + "/config.toml"
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: path + ".tmp"))
+        chmod(path + ".tmp", 0o600)
+        rename(path + ".tmp", path)
+    }
+
+    /// Moves the daemon's clock (and the life's) to `t`; `asleep`: the machine slept until then.
+    func advanceDaemon(to t: Instant, asleep: Bool = false) {
+        clock?.advance(to: t, asleep: asleep)
+        now = max(now, t)
+    }
+
+    /// Waits until the daemon has planned for every change made through `cli`, or reloaded `reloads` times.
+    func waitForDaemon(reloads: Int? = nil) {
+        guard let daemon else { return }
+        let end = Date().addingTimeInterval(10)
+        while Date() < end {
+            if daemon.caughtUp, reloads.map({ r in daemon.work.sync { daemon.reloads >= r } }) ?? true { return }
+            usleep(2000)
+        }
+        Issue.record("the daemon did not catch up within 10 s")
+    }
 
     /// What `nudge status` shows now.
     func status(count: Int = 5) throws -> StatusSummary {

@@ -160,6 +160,9 @@ struct LifeTests {
         case restarts
         /// `nudge-tick.timer`: a run at every whole minute, none at answers.
         case ticks
+        /// The real daemon (its queues, its file watches) on a test clock; answers through a second
+        /// connection to the record, as from the command line, and reloads through the config file.
+        case resident
     }
 
     /// What a life recorded, for comparing two ways of living it.
@@ -172,17 +175,37 @@ struct LifeTests {
     func live(_ seed: UInt64, days: Int, mode: Mode) throws -> Record {
         let life = try Life(Self.config, start: "2026-11-02 06:00")
         let script = try Script(seed: seed, days: days, life: life)
-        let edited = try #require(
-            try ConfigLoaderTests.load(
-                Self.config.replacingOccurrences(of: "follow_up = \"15m\"", with: "follow_up = \"20m\"")
-            )
-            .config)
+        let editedText = Self.config.replacingOccurrences(of: "follow_up = \"15m\"", with: "follow_up = \"20m\"")
+        let edited = try #require(try ConfigLoaderTests.load(editedText).config)
         let original = life.config
         var events = script.events[...]
         var answers: [String] = []
         var asleepUntil: Instant?
         var added: [String] = []
         var answered: [Int64: Outcome] = [:]
+        if mode == .resident {
+            try life.startDaemon(Self.config)
+            var reloads = 0
+            for (t, e) in script.events where t < script.end {
+                if let wake = asleepUntil {
+                    if t < wake { continue }  // nobody answers a sleeping machine
+                    life.advanceDaemon(to: wake, asleep: true)
+                    asleepUntil = nil
+                }
+                life.advanceDaemon(to: t)
+                answers.append(
+                    "\(life.show(t)) " + (try apply(e, life, &asleepUntil, &added, &answered, edited, original)))
+                if case .reload(let isEdited) = e {
+                    try life.writeConfig(isEdited ? editedText : Self.config)
+                    reloads += 1
+                }
+                life.waitForDaemon(reloads: reloads)
+                try checkAgreement(life)
+            }
+            if let wake = asleepUntil, wake < script.end { life.advanceDaemon(to: wake, asleep: true) }
+            life.advanceDaemon(to: script.end, asleep: asleepUntil.map { $0 >= script.end } ?? false)
+            life.daemon?.stop()
+        }
         try life.run()
         func nextRun() -> Instant? {
             switch mode {
@@ -191,14 +214,17 @@ struct LifeTests {
                 let hour = Instant(seconds: (life.now.seconds / 3600 + 1) * 3600)
                 return life.next.map { min($0, hour) } ?? hour
             case .ticks: return Instant(seconds: (life.now.seconds / 60 + 1) * 60)
+            case .resident: return nil
             }
         }
-        while life.now < script.end {
+        while mode != .resident, life.now < script.end {
             let run = nextRun().map { max($0, life.now) }
             let event = events.first
             if let (t, e) = event, run.map({ t <= $0 }) ?? true {
                 events = events.dropFirst()
-                if let wake = asleepUntil, t < wake { continue }  // nobody answers a sleeping machine
+                // Nobody answers a sleeping machine (nor after it woke, at times that fell meanwhile).
+                if let wake = asleepUntil, t < wake { continue }
+                if t < life.now { continue }
                 life.now = max(t, life.now)
                 asleepUntil = nil
                 answers.append(
@@ -258,17 +284,17 @@ struct LifeTests {
             case .snooze(let id, let span):
                 return "snooze \(id): \(life.show(try answers.snooze(id, until: life.now + span).due))"
             case .undo:
-                let undone = try life.store.undo(since: life.now - Span.hours(24), commitment: nil, now: life.now)
+                let undone = try life.cli.undo(since: life.now - Span.hours(24), commitment: nil, now: life.now)
                 if let (o, _) = undone { answered[o.id] = nil }
                 return "undo: " + (undone.map { "\($0.0.commitment) \(life.show($0.0.due))" } ?? "nothing")
             case .add(let id, let span, let remind):
-                try life.store.add(
+                try life.cli.add(
                     id: try #require(CommitmentID(id)), title: "Promise \(id)", with: nil, due: life.now + span,
                     remindBefore: remind, now: life.now)
                 added.append(id)
                 return "add \(id)"
             case .remove(let id):
-                let removed = try life.store.removeAdded(try #require(CommitmentID(id)), now: life.now)
+                let removed = try life.cli.removeAdded(try #require(CommitmentID(id)), now: life.now)
                 if removed { added.removeAll { $0 == id } }
                 return "remove \(id): \(removed)"
             case .pause(let id, let span):
@@ -341,7 +367,10 @@ struct LifeTests {
         for id in added {
             let due = try life.store.added(settings: life.config.settings).first { $0.id.rawValue == id }
             if case .once(let t)? = due?.schedule, t > life.now { continue }
-            #expect(occurrences.contains { $0.commitment.rawValue == id }, "added \(id) left no trace")
+            #expect(
+                occurrences.contains { $0.commitment.rawValue == id },
+                "added \(id) left no trace: \(String(describing: due?.schedule)) now \(life.show(life.now)) \(life.daemon == nil)"
+            )
         }
         // History and the report count the same outcomes.
         let config = try life.store.commitments(of: life.config)
@@ -361,6 +390,14 @@ struct LifeTests {
         #expect(daemon.answers == restarts.answers)
         #expect(daemon.outcomes == restarts.outcomes)
         #expect(daemon.outcomes.count > 80)
+    }
+
+    @Test(arguments: [0x5EED_0001, 0x5EED_0005] as [UInt64])
+    func fourWeeksLivedByTheRealDaemonOnATestClockEndAsPlanned(_ seed: UInt64) throws {
+        let planned = try live(seed, days: 28, mode: .daemon)
+        let resident = try live(seed, days: 28, mode: .resident)
+        #expect(resident.answers == planned.answers)
+        #expect(resident.outcomes == planned.outcomes)
     }
 
     @Test func aWeekLivedByTheTimerEndsAsWithTheDaemon() throws {

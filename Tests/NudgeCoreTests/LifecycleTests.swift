@@ -226,6 +226,24 @@ struct LifecycleTests {
         #expect(status.short.hasPrefix("paused"))
     }
 
+    @Test func aOneOffThatFellDueInsideAPauseIsRecordedSkipped() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        try add(life, "call-sam", at: "2026-12-01 18:00")
+        try life.store.pause(nil, since: life.now, until: try life.t("2026-12-02 12:00"))
+        try life.liveAsDaemon(until: try life.t("2026-12-01 18:05"))
+        #expect(try life.outcomes("call-sam") == ["12-01 18:00 skipped"])
+        #expect(try life.reasons("call-sam") == ["paused"])
+        // A one-off seen only after the pause let it fall is recorded too, once.
+        try add(life, "call-jo", at: "2026-12-01 20:00")
+        life.now = try life.t("2026-12-01 19:00")
+        #expect(try life.store.resume(nil, now: life.now) == 1)
+        try life.liveAsDaemon(until: try life.t("2026-12-02 13:00"))
+        #expect(life.nudges("call-sam").isEmpty)
+        #expect(try life.outcomes("call-sam") == ["12-01 18:00 skipped"])
+        #expect(life.nudges("call-jo") == ["due@12-01 20:00", "follow-up@12-01 20:15", "follow-up@12-01 20:30"])
+    }
+
     @Test func afterResumeStatusShowsTheNextDueTimesNotPastOnes() throws {
         let life = try Life(Self.meds, start: "2026-12-01 07:00")
         try life.run()

@@ -22,8 +22,10 @@ final class TestClock: DaemonClock, @unchecked Sendable {
         lock.withLock { armed = deadline.map { ($0, queue, fire) } }
     }
 
-    /// Moves time to `t`, firing each wake-up on the way at its own time, as a sleeping daemon lives it.
-    func advance(to t: Instant) {
+    /// Moves time to `t`, firing each wake-up on the way at its own time, as a sleeping daemon lives it;
+    /// after a suspend (`asleep`), what fell due meanwhile fires late, at `t`.
+    func advance(to t: Instant, asleep: Bool = false) {
+        if asleep { lock.withLock { current = max(current, t) } }
         for _ in 0..<10_000 {
             let due = lock.withLock { () -> (at: Instant, queue: DispatchQueue, fire: @Sendable () -> Void)? in
                 guard let a = armed, a.at <= t else {

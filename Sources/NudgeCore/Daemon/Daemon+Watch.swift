@@ -130,6 +130,7 @@ extension Daemon {
             droppingConfig = nil
         }
         config = fresh
+        reloads += 1
         log.info("config reloaded (\(reason))", metadata: ["event": "reload"])
         cycle()
     }

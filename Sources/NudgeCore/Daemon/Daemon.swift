@@ -26,6 +26,8 @@ public final class Daemon: @unchecked Sendable {
         /// How long a config that ends pending occurrences must stay the same before it is believed: a
         /// file being rewritten may look empty or cut for a moment.
         public var dropSettle = Span.seconds(3)
+        /// How many nudges are sent at once.
+        public var width = 4
 
         public init(
             config: Config, configPath: String, store: Store, logger: Logger, desktop: DesktopChannel,
@@ -63,6 +65,8 @@ public final class Daemon: @unchecked Sendable {
     var clockWatch: ClockWatch?
     var dataVersion: Int64 = 0
     var reloadGeneration = 0
+    /// How many configs were taken up since the start.
+    var reloads = 0
     /// A config that drops pending occurrences, waiting to be read again unchanged: its text and when.
     var droppingConfig: (text: Data, since: Instant)?
     let busySince = Locked<Instant?>(nil)
@@ -145,7 +149,8 @@ public final class Daemon: @unchecked Sendable {
         do {
             var runner = Runner(
                 config: config, store: store,
-                router: ChannelRouter(config: config, fallbackCounts: parts.fallbackCounts, send: parts.send))
+                router: ChannelRouter(config: config, fallbackCounts: parts.fallbackCounts, send: parts.send),
+                width: parts.width)
             runner.stopping = { [stopped] in stopped.withLock { $0 } }
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion

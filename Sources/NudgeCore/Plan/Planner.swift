@@ -50,7 +50,7 @@ public struct Planner: Sendable {
         /// counts as each one's due nudge.
         case digest([PlannedNudge])
         /// Record occurrences that fell wholly inside downtime, already ended: skipped "away", or missed
-        /// with `catch_up = "miss"`.
+        /// with `catch_up = "miss"` (or a one-off skipped "paused").
         case away(CommitmentID, [Fallen], Outcome)
     }
 
@@ -59,6 +59,8 @@ public struct Planner: Sendable {
     public struct Fallen: Sendable, Equatable {
         public var due: Instant
         public var ended: Instant
+        /// Why it was skipped, when not "away".
+        public var reason: String? = nil
     }
 
     public var settings: Settings
@@ -91,6 +93,11 @@ public struct Planner: Sendable {
             }
             guard let firstSeen = state.firstSeen[c.id] else {
                 effects.append(.firstSeen(c.id, at: now))
+                continue
+            }
+            // A one-off that fell due inside a pause is never started, but it is recorded.
+            if pending == nil, state.lastEnded[c.id] == nil, let fallen = c.pausedOnce(state: state, now: now) {
+                effects.append(.away(c.id, [fallen], .skipped))
                 continue
             }
             if let pause = c.pause(in: state, at: now) {

@@ -101,6 +101,15 @@ extension Commitment {
         return due
     }
 
+    /// A one-off whose due time (not after `now`) fell inside a pause that had begun by then, when it was
+    /// known before it fell due: recorded as skipped "paused", since it never comes again.
+    public func pausedOnce(state: PlanState, now: Instant) -> Planner.Fallen? {
+        guard case .once(let due) = schedule, due <= now, let seen = state.firstSeen[id], seen <= due,
+            state.pauses.contains(where: { $0.covers(id) && $0.since <= due && due < $0.end })
+        else { return nil }
+        return Planner.Fallen(due: due, ended: due, reason: "paused")
+    }
+
     /// The pause in force for this commitment at `now`, if any (the one that ends last).
     public func pause(in state: PlanState, at now: Instant) -> PlanState.Pause? {
         state.pauses.filter { $0.covers(id) && $0.since <= now && now < $0.end }.max { $0.end < $1.end }

@@ -86,7 +86,7 @@ extension Store {
                         """,
                     arguments: [
                         id.rawValue, f.due.microseconds, now.microseconds, outcome.rawValue, f.ended.microseconds,
-                        outcome == .skipped ? "away" : nil,
+                        f.reason ?? (outcome == .skipped ? "away" : nil),
                     ])
             }
             return []
