@@ -226,6 +226,21 @@ struct LifecycleTests {
         #expect(status.short.hasPrefix("paused"))
     }
 
+    @Test func anAnswerThatRacedTheDaemonsStartLandsOnTheOneOccurrence() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        life.now = try life.t("2026-12-01 08:00:01")
+        // The command line resolved "start 08:00 early" just before the daemon started it itself.
+        let meds = try #require(CommitmentID("meds"))
+        try life.run()
+        let started = try #require(try life.store.pending().first)
+        #expect(try life.cli.startEarly(meds, due: try life.t("2026-12-01 08:00"), now: life.now) == started.id)
+        _ = try life.answers.skip("meds", reason: nil)
+        try life.liveAsDaemon(until: try life.t("2026-12-01 12:00"))
+        #expect(try life.outcomes("meds") == ["12-01 08:00 skipped"])
+        #expect(life.nudges("meds") == ["due@12-01 08:00"])
+    }
+
     @Test func aOneOffThatFellDueInsideAPauseIsRecordedSkipped() throws {
         let life = try Life(Self.meds, start: "2026-12-01 07:00")
         try life.run()

@@ -65,24 +65,17 @@ public struct Answers {
     /// `nudge done [ID] [--at T] [--next]`.
     public func done(_ id: String?, at when: Instant? = nil, next: Bool = false) throws(AnswerError) -> Kept {
         if let when { return try backfill(id, at: when) }
-        let target = try occurrence(id, verb: "done", next: next)
-        try record {
-            guard try store.answer(target.occurrence, .kept, at: now, now: now) else {
-                throw AnswerError("\(target.commitment) was answered meanwhile; see nudge history \(target.commitment)")
-            }
+        let target = try answering(id, verb: "done", next: next) {
+            try store.answer($0.occurrence, .kept, at: now, now: now)
         }
         return Kept(commitment: target.commitment, occurrence: target.occurrence, due: target.due, at: now)
     }
 
     /// `nudge skip [ID] [--reason R] [--next]`.
     public func skip(_ id: String?, reason: String?, next: Bool = false) throws(AnswerError) -> Answered {
-        let target = try occurrence(id, verb: "skip", next: next)
-        try record {
-            guard try store.answer(target.occurrence, .skipped, at: now, reason: reason ?? "skipped", now: now) else {
-                throw AnswerError("\(target.commitment) was answered meanwhile; see nudge history \(target.commitment)")
-            }
+        try answering(id, verb: "skip", next: next) {
+            try store.answer($0.occurrence, .skipped, at: now, reason: reason ?? "skipped", now: now)
         }
-        return target
     }
 
     /// `nudge snooze [ID] [SPAN | --until T] [--next]`: no nudge before `until`.
@@ -137,6 +130,22 @@ public struct Answers {
         case .nothing(let why), .several(let why):
             throw AnswerError(why)
         }
+    }
+
+    /// Resolves the occurrence an answer is about and gives it; when the daemon ended that occurrence
+    /// between the two (superseded, missed), resolves again once, so the answer lands on the one that
+    /// is pending now or is refused with the reason.
+    func answering(_ id: String?, verb: String, next: Bool, _ write: (Answered) throws -> Bool) throws(AnswerError)
+        -> Answered
+    {
+        for _ in 0..<2 {
+            let target = try occurrence(id, verb: verb, next: next)
+            var given = false
+            try record { given = try write(target) }
+            if given { return target }
+        }
+        let name = id ?? "it"
+        throw AnswerError("\(name) was answered meanwhile; see nudge history \(name)")
     }
 
     /// Runs a write, turning a failure of the record into an answer error.

@@ -64,15 +64,15 @@ public struct Runner: Sendable {
         try send(try store.unsent(), known)
         try send(try store.retriesDue(now: now), known)
         for _ in 0..<1000 where !stopping() {
-            let state = try store.planState()
-            let (effects, next) = planner.step(now: now, state: state)
-            if effects.isEmpty {
-                let retry = try store.nextRetry()
-                return [next, retry].compactMap { $0 }.min()
+            let step = try store.step(now: now, channels: { byID[$0]?.channels ?? [] }) {
+                planner.step(now: now, state: $0)
             }
-            let deliveries = try store.apply(effects, now: now) { byID[$0]?.channels ?? [] }
+            if step.effects.isEmpty {
+                let retry = try store.nextRetry()
+                return [step.next, retry].compactMap { $0 }.min()
+            }
             // A repair nudge is about an occurrence that has ended.
-            try send(deliveries, Array(state.pending.values) + Array(state.lastEnded.values))
+            try send(step.deliveries, Array(step.state.pending.values) + Array(step.state.lastEnded.values))
         }
         return nil
     }

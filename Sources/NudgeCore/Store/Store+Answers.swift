@@ -134,9 +134,16 @@ extension Store {
         }
     }
 
-    /// Starts an occurrence ahead of its due time ("done early"), returning its id.
+    /// Starts an occurrence ahead of its due time ("done early"), returning its id; when the daemon has
+    /// started the same one meanwhile, that one (an answer is never given to a twin).
     public func startEarly(_ commitment: CommitmentID, due: Instant, now: Instant) throws -> Int64 {
         try queue.write { db in
+            if let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM occurrence WHERE commitment = ? AND due = ? ORDER BY id LIMIT 1",
+                arguments: [commitment.rawValue, due.microseconds])
+            {
+                return id
+            }
             // Every commitment with an occurrence is in `seen` (planState lists commitments from it).
             try db.execute(
                 sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",

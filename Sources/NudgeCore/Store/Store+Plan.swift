@@ -4,38 +4,55 @@ import GRDB
 extension Store {
     /// What the planner needs: first-seen times, pending occurrences and the last ended ones.
     public func planState() throws -> PlanState {
-        try queue.read { db in
-            var state = PlanState()
-            for row in try Row.fetchAll(db, sql: "SELECT commitment, first_seen FROM seen") {
-                if let id = CommitmentID(row["commitment"]) {
-                    state.firstSeen[id] = Instant(microseconds: row["first_seen"])
-                }
-            }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL")
-            {
-                if let o = Self.occurrence(row) { state.pending[o.commitment] = o }
-            }
-            // One index lookup per commitment (every commitment with an occurrence is in `seen`), not one
-            // per occurrence ever recorded.
-            let ended = """
-                SELECT \(Self.occurrenceColumns("o.")) FROM seen c JOIN occurrence o ON o.id = (
-                    SELECT id FROM occurrence WHERE commitment = c.commitment AND outcome IS NOT NULL
-                    ORDER BY due DESC, id DESC LIMIT 1)
-                """
-            for row in try Row.fetchAll(db, sql: ended) {
-                if let o = Self.occurrence(row) { state.lastEnded[o.commitment] = o }
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT commitment, since, until, resumed FROM pause") {
-                let until: Int64 = row["until"]
-                let end = min(until, (row["resumed"] as Int64?) ?? until)
-                state.pauses.append(
-                    PlanState.Pause(
-                        commitment: (row["commitment"] as String?).flatMap(CommitmentID.init),
-                        since: Instant(microseconds: row["since"]), end: Instant(microseconds: end)))
-            }
-            return state
+        try queue.read { db in try Self.planState(db) }
+    }
+
+    /// One planner step in one write transaction: the state it plans from cannot change under it (an
+    /// answer from the command line comes wholly before or wholly after). Returns the state, the
+    /// effects, when to look again and the deliveries to send.
+    public func step(
+        now: Instant, channels: (CommitmentID) -> [String],
+        _ plan: (PlanState) -> (effects: [Planner.Effect], next: Instant?)
+    ) throws -> (state: PlanState, effects: [Planner.Effect], next: Instant?, deliveries: [Delivery]) {
+        try queue.write { db in
+            let state = try Self.planState(db)
+            let (effects, next) = plan(state)
+            let deliveries = try effects.flatMap { try Self.apply($0, db, now: now, channels: channels) }
+            return (state, effects, next, deliveries)
         }
+    }
+
+    static func planState(_ db: Database) throws -> PlanState {
+        var state = PlanState()
+        for row in try Row.fetchAll(db, sql: "SELECT commitment, first_seen FROM seen") {
+            if let id = CommitmentID(row["commitment"]) {
+                state.firstSeen[id] = Instant(microseconds: row["first_seen"])
+            }
+        }
+        for row in try Row.fetchAll(
+            db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL")
+        {
+            if let o = Self.occurrence(row) { state.pending[o.commitment] = o }
+        }
+        // One index lookup per commitment (every commitment with an occurrence is in `seen`), not one
+        // per occurrence ever recorded.
+        let ended = """
+            SELECT \(Self.occurrenceColumns("o.")) FROM seen c JOIN occurrence o ON o.id = (
+                SELECT id FROM occurrence WHERE commitment = c.commitment AND outcome IS NOT NULL
+                ORDER BY due DESC, id DESC LIMIT 1)
+            """
+        for row in try Row.fetchAll(db, sql: ended) {
+            if let o = Self.occurrence(row) { state.lastEnded[o.commitment] = o }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT commitment, since, until, resumed FROM pause") {
+            let until: Int64 = row["until"]
+            let end = min(until, (row["resumed"] as Int64?) ?? until)
+            state.pauses.append(
+                PlanState.Pause(
+                    commitment: (row["commitment"] as String?).flatMap(CommitmentID.init),
+                    since: Instant(microseconds: row["since"]), end: Instant(microseconds: end)))
+        }
+        return state
     }
 
     /// Records an effect; for sends and digests, records every (nudge, channel) as planned first and
