@@ -3,8 +3,15 @@ import Foundation
 import NudgeCore
 
 extension AnswerError {
-    /// The same refusal for the command line: exit 1, or 65 for a time no occurrence can mean.
-    var cli: CLIError { CLIError(message, code: kind == .badInput ? .dataError : .nothingMatched) }
+    /// The same refusal for the command line: exit 1, 65 for a time no occurrence can mean, or the
+    /// status of the record's trouble.
+    var cli: CLIError {
+        switch kind {
+        case .nothingMatched: return CLIError(message, code: .nothingMatched)
+        case .badInput: return CLIError(message, code: .dataError)
+        case .record(let problem): return CLIError(message, code: ExitStatus(problem))
+        }
+    }
 }
 
 /// Runs a use case, turning its refusal into the command line's error.
@@ -18,7 +25,7 @@ func refusingAny<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as AnswerError { throw error.cli } catch let error as CLIError {
         throw error
     } catch {
-        throw CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
+        throw recordFailure(error)
     }
 }
 

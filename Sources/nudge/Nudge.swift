@@ -36,6 +36,14 @@ struct Nudge: ParsableCommand {
             printError(error.message)
             Foundation.exit(error.code.rawValue)
         } catch {
+            // SQLite failing under a command (a damaged page, a full disk) is said with its fix.
+            if let failure = StoreError.during(
+                error, path: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
+            {
+                let e = recordFailure(failure)
+                printError(e.message)
+                Foundation.exit(e.code.rawValue)
+            }
             exit(withError: error)
         }
     }

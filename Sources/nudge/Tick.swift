@@ -28,11 +28,27 @@ func openStore() throws -> Store {
     do {
         return try Store(path: path)
     } catch let error as StoreError {
-        switch error {
-        case .newerSchema: throw CLIError(error.localizedDescription, code: .config)
-        case .cannotOpen(_, _, .cannotCreate): throw CLIError(error.localizedDescription, code: .cannotCreate)
-        case .cannotOpen(_, _, .corrupt): throw CLIError(error.localizedDescription, code: .unreadable)
-        case .cannotOpen(_, _, .temporary): throw CLIError(error.localizedDescription, code: .temporaryFailure)
+        throw recordFailure(error)
+    }
+}
+
+/// A failure of the record as the command line says it: the sentence with its fix, and 73 (cannot be
+/// written here), 74 (corrupt or not a database), 75 (disk full, busy: temporary) or 78 (newer record).
+func recordFailure(_ error: Error) -> CLIError {
+    let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
+    guard let failure = StoreError.during(error, path: path) else {
+        return CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
+    }
+    return CLIError(failure.localizedDescription, code: failure.problem.map(ExitStatus.init) ?? .config)
+}
+
+extension ExitStatus {
+    /// The status of a kind of trouble with the record.
+    init(_ problem: StoreError.Problem) {
+        switch problem {
+        case .cannotCreate: self = .cannotCreate
+        case .corrupt: self = .unreadable
+        case .temporary: self = .temporaryFailure
         }
     }
 }
@@ -63,7 +79,7 @@ extension Nudge {
             do {
                 try runner.run(now: .now)
             } catch {
-                throw CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
+                throw recordFailure(error)
             }
         }
     }

@@ -111,11 +111,28 @@ struct BadInputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.database)) == junk)
     }
 
+    @Test func aRecordDamagedInUseIsSaidWithItsFixByEveryCommand() throws {
+        let cli = try CLIRunner(config: Self.far)
+        #expect(try cli.run(["add", "Call Sam", "--at", "tomorrow 10:00"]).status == 0)
+        _ = try cli.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        // Garbage over every page but the first: the file opens, the first query fails.
+        let handle = try #require(FileHandle(forUpdatingAtPath: cli.database))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data(repeating: 0x5a, count: Int(size) - 4096))
+        try handle.close()
+        for args in [["status"], ["done", "call-sam"], ["tick"], ["history"], ["report"]] {
+            expectClean(try cli.run(args), status: 74, says: "it is damaged; move it aside")
+        }
+    }
+
     @Test func aRecordFromANewerNudgeIsRefusedUntouched() throws {
         let cli = try CLIRunner(config: Self.far)
         #expect(try cli.run(["status"]).status == 0)
         _ = try cli.query("INSERT INTO grdb_migrations VALUES ('v99')")
         _ = try cli.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        // As an older SQLite tool may leave it: opening must not switch it back to WAL.
+        _ = try cli.query("PRAGMA journal_mode = DELETE")
         let before = try Data(contentsOf: URL(fileURLWithPath: cli.database))
         expectClean(try cli.run(["done", "far"]), status: 78, says: "was written by a newer nudge")
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.database)) == before)

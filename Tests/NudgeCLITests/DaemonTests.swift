@@ -166,7 +166,7 @@ struct DaemonTests {
         let printed = (first.output + second.output).split(separator: "\n").count
         #expect(printed >= 3)
         // Every line printed is one ledger row sent (or of unknown fate), and no row was sent twice.
-        let rows = try count(cli, "select count(*) from nudge where state in ('sent','unknown')")
+        let rows = Int(try cli.query("select count(*) from nudge where state in ('sent','unknown')"))
         #expect(rows == printed)
     }
 
@@ -197,20 +197,7 @@ struct DaemonTests {
         let restarted = try start(cli, notify: notify, watchdog: false)
         _ = restarted.readOutput(until: "never", timeout: 1.5)
         restarted.stop()
-        #expect(try count(cli, "select count(*) from nudge where state = 'unknown'") == 3)
-        #expect(try count(cli, "select count(*) from nudge") == 3)
-    }
-
-    /// A number the record's SQL gives, read by python's sqlite3.
-    func count(_ cli: CLIRunner, _ sql: String) throws -> Int? {
-        let db = cli.dir.appendingPathComponent("state/nudge/nudge.sqlite").path
-        let r = try runProcess(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])", db, sql,
-            ],
-            environment: ProcessInfo.processInfo.environment)
-        return Int(r.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(Int(try cli.query("select count(*) from nudge where state = 'unknown'")) == 3)
+        #expect(Int(try cli.query("select count(*) from nudge")) == 3)
     }
 }

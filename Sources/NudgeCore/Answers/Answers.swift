@@ -6,6 +6,8 @@ public struct AnswerError: Error, Equatable, CustomStringConvertible {
         case nothingMatched
         /// The time given cannot be meant (outside every window): exit 65.
         case badInput
+        /// The record failed (damaged, full, read-only): the exit status of that kind of trouble.
+        case record(StoreError.Problem)
     }
 
     public var message: String
@@ -118,7 +120,7 @@ public struct Answers {
                 id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(),
                 now: now, zone: zone, verb: verb, next: next)
         } catch {
-            throw AnswerError("cannot read the record: \(error.localizedDescription)")
+            throw failure(error)
         }
         switch target {
         case .pending(let o):
@@ -155,7 +157,15 @@ public struct Answers {
         } catch let error as AnswerError {
             throw error
         } catch {
-            throw AnswerError("cannot record: \(error.localizedDescription)")
+            throw failure(error)
         }
+    }
+
+    /// A failure of the record, said with its fix.
+    func failure(_ error: Error) -> AnswerError {
+        guard let f = StoreError.during(error, path: store.path), let problem = f.problem else {
+            return AnswerError("cannot record: \(error.localizedDescription)", .record(.temporary))
+        }
+        return AnswerError(f.localizedDescription, .record(problem))
     }
 }

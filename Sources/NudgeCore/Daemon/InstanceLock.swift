@@ -5,13 +5,19 @@ import Foundation
 public final class InstanceLock {
     private let fd: Int32
 
-    /// Takes the lock at `path` without waiting; nil when another process holds it.
+    /// Takes the lock at `path` without waiting; nil when another process holds it. Where no lock file
+    /// can be made (a read-only state directory) there is nothing to guard: the record's own error says
+    /// what is wrong.
     public init?(path: String, exclusive: Bool) {
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(
             atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return nil }
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 { fd = open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            self.fd = -1
+            return
+        }
         guard flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             close(fd)
             return nil
@@ -25,6 +31,7 @@ public final class InstanceLock {
     }
 
     deinit {
+        guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)
     }

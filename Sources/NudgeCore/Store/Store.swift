@@ -15,6 +15,8 @@ public enum StoreError: LocalizedError, Equatable {
 
     case newerSchema(String)
     case cannotOpen(String, String, Problem)
+    /// A failure while the record was in use (path, why with the fix, what kind).
+    case failed(String, String, Problem)
 
     public var errorDescription: String? {
         switch self {
@@ -22,7 +24,26 @@ public enum StoreError: LocalizedError, Equatable {
             return "\(path) was written by a newer nudge; it is left untouched. Upgrade nudge to use it."
         case .cannotOpen(let path, let why, _):
             return "cannot open the record \(path): \(why)"
+        case .failed(let path, let why, _):
+            return "cannot use the record \(path): \(why)"
         }
+    }
+
+    /// What kind of trouble it is; nil for a record of a newer nudge.
+    public var problem: Problem? {
+        switch self {
+        case .newerSchema: return nil
+        case .cannotOpen(_, _, let p), .failed(_, _, let p): return p
+        }
+    }
+
+    /// A failure of SQLite while the record at `path` was in use, said with its fix; nil for any other
+    /// error.
+    public static func during(_ error: Error, path: String) -> StoreError? {
+        if let e = error as? StoreError { return e }
+        guard error is DatabaseError else { return nil }
+        let (why, problem) = Store.explain(error, path: path)
+        return .failed(path, why, problem)
     }
 }
 
@@ -66,6 +87,9 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA mmap_size = 268435456")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
+            // A record of a newer nudge is left byte for byte as it is: checked before anything is written.
+            let superseded = try queue.read { db in try Self.migrator.hasBeenSuperseded(db) }
+            if superseded { throw StoreError.newerSchema(path) }
             try queue.writeWithoutTransaction { db in
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             }
@@ -76,10 +100,7 @@ public final class Store: Sendable {
             throw StoreError.cannotOpen(path, why, problem)
         }
         do {
-            let migrator = Self.migrator
-            let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded { throw StoreError.newerSchema(path) }
-            try migrator.migrate(queue)
+            try Self.migrator.migrate(queue)
         } catch let error as StoreError {
             throw error
         } catch {
