@@ -176,6 +176,37 @@ struct ConfigRulesTests {
         #expect(try !load("[settings]\nchannels = [\"desktop\"]\n", mode: 0o666).hasErrors)
     }
 
+    @Test func aConfigThatRunsProgramsIsCheckedLikeSshStrictModesOnTheFileItReads() throws {
+        let command = "[channel.phone]\nkind = \"command\"\ncommand = [\"ntfy\", \"--\", \"{title}\"]\n"
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-strict-\(UUID().uuidString)")
+        let dir = base.appendingPathComponent("cfg")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        chmod(base.path, 0o700)
+        chmod(dir.path, 0o700)
+        let file = dir.appendingPathComponent("config.toml").path
+        try Data(command.utf8).write(to: URL(fileURLWithPath: file))
+        chmod(file, 0o600)
+        let loader = try ConfigLoaderTests.loader()
+        #expect(!loader.load(path: file).hasErrors)
+        // A directory above it that others may write (no sticky bit): they could swap the file.
+        chmod(dir.path, 0o777)
+        let swapped = loader.load(path: file)
+        #expect(swapped.diagnostics.first?.message.contains("\(dir.path) can be written by others") == true)
+        #expect(swapped.diagnostics.first?.hint?.contains("chmod go-w '\(dir.path)'") == true)
+        chmod(dir.path, 0o700)
+        // Owned by someone else (only root can give a file away).
+        if geteuid() == 0 {
+            chown(file, 65534, 65534)
+            let foreign = loader.load(path: file)
+            #expect(foreign.diagnostics.first?.message.contains("belongs to another user (uid 65534)") == true)
+        }
+        // Without programs to run, none of this matters.
+        try Data("[settings]\nchannels = [\"desktop\"]\n".utf8).write(to: URL(fileURLWithPath: file))
+        chmod(dir.path, 0o777)
+        #expect(!loader.load(path: file).hasErrors)
+    }
+
     @Test func aOnceInThePastIsOnlyAWarning() throws {
         let result = try load(
             """

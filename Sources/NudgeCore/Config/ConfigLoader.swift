@@ -46,8 +46,9 @@ public struct ConfigLoader: Sendable {
                 config: nil,
                 diagnostics: [Diagnostic(.error, file: path, line: 0, column: 0, message: message, hint: hint)])
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        // Opened once: what is checked (owner, mode) is what is read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
             let why = String(cString: strerror(errno))
             if errno == ENOENT {
                 return whole(
@@ -56,22 +57,55 @@ public struct ConfigLoader: Sendable {
             }
             return whole("cannot read the config: \(why)")
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return whole("cannot read the config: \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return whole("the config is not a regular file") }
         guard info.st_size <= Defaults.maxConfigBytes else {
             return whole(
                 "the config is \(info.st_size) bytes; at most \(Defaults.maxConfigBytes) (1 MiB) are read",
                 hint: "a config this large is almost certainly the wrong file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return whole("cannot read the config: \(String(cString: strerror(errno)))")
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while data.count <= Defaults.maxConfigBytes {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { return whole("cannot read the config: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
         }
-        var result = load(data: data, path: path, mode: info.st_mode & 0o777)
+        var result = load(
+            data: data, path: path, mode: info.st_mode & 0o777, owner: info.st_uid,
+            looseDirectory: Self.looseDirectory(above: path))
         result.data = data
         return result
     }
 
-    /// Loads config text; `mode` is the file's permission bits, for the safety rule.
-    public func load(data: Data, path: String, mode: mode_t? = nil) -> Result {
+    /// The first directory above the config that someone else could swap it in: not owned by this user
+    /// or root, or writable by its group or others without the sticky bit (as ssh's StrictModes).
+    static func looseDirectory(above path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        var dir = (String(cString: real) as NSString).deletingLastPathComponent
+        while true {
+            var info = stat()
+            if stat(dir, &info) == 0 {
+                let owner = info.st_uid == geteuid() || info.st_uid == 0
+                let open = info.st_mode & 0o022 != 0 && info.st_mode & S_ISVTX == 0
+                if !owner || open { return dir }
+            }
+            if dir == "/" || dir.isEmpty { return nil }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+    }
+
+    /// Loads config text; `mode`, `owner` and `looseDirectory` (see ``looseDirectory(above:)``) are the
+    /// file's, for the safety rule: a config that runs programs must be yours, writable by you only, in
+    /// directories nobody else can write.
+    public func load(
+        data: Data, path: String, mode: mode_t? = nil, owner: uid_t? = nil, looseDirectory: String? = nil
+    ) -> Result {
         guard data.count <= maxBytes else {
             return Result(
                 config: nil,
@@ -81,13 +115,22 @@ public struct ConfigLoader: Sendable {
         }
         var reader = ConfigReader(loader: self, path: path, data: data)
         let config = reader.read()
-        if let mode, mode & 0o022 != 0, let why = reader.runsPrograms {
-            reader.diagnostics.append(
-                Diagnostic(
-                    .error, file: path, line: 0, column: 0,
-                    message: "refusing a config that \(why) while it is writable by "
-                        + (mode & 0o020 != 0 ? "its group" : "others"),
-                    hint: "anyone who can edit it can run programs as you; fix with: chmod go-w '\(path)'"))
+        if let why = reader.runsPrograms {
+            func refuse(_ problem: String, fix: String) {
+                reader.diagnostics.append(
+                    Diagnostic(
+                        .error, file: path, line: 0, column: 0,
+                        message: "refusing a config that \(why) while \(problem)",
+                        hint: "anyone who can edit it can run programs as you; fix with: \(fix)"))
+            }
+            if let owner, owner != geteuid() {
+                refuse("it belongs to another user (uid \(owner))", fix: "chown $(id -u) '\(path)'")
+            } else if let mode, mode & 0o022 != 0 {
+                refuse(
+                    "it is writable by " + (mode & 0o020 != 0 ? "its group" : "others"), fix: "chmod go-w '\(path)'")
+            } else if let dir = looseDirectory {
+                refuse("\(dir) can be written by others, who could replace it", fix: "chmod go-w '\(dir)'")
+            }
         }
         let sorted = reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         let ok = !sorted.contains { $0.severity == .error }

@@ -155,7 +155,8 @@ public final class Daemon: @unchecked Sendable {
             next = try runner.run(now: now)
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {
-            log.error("cannot record: \(error.localizedDescription)", metadata: ["event": "error"])
+            let why = StoreError.during(error, path: store.path)?.localizedDescription ?? "\(error)"
+            log.error("cannot record: \(why)", metadata: ["event": "error"])
             next = now + .seconds(30)
         }
         clock.wake(at: next, on: work) { [weak self] in self?.cycle() }
@@ -203,7 +204,8 @@ public final class Daemon: @unchecked Sendable {
             }
         } catch {
             meta["event"] = "error"
-            log.error("cannot record the answer from the notification: \(error.localizedDescription)", metadata: meta)
+            let why = StoreError.during(error, path: store.path)?.localizedDescription ?? "\(error)"
+            log.error("cannot record the answer from the notification: \(why)", metadata: meta)
         }
     }
 

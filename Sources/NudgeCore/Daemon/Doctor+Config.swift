@@ -48,6 +48,11 @@ extension Doctor {
                 permissions = .failed(
                     "config permissions", "mode \(octal): \(rule.message)",
                     fix: "run: " + (fix ?? "chmod go-w \(Self.quote(configPath))"))
+            } else if info.st_uid != geteuid() {
+                permissions = .warning(
+                    "config permissions",
+                    "it belongs to another user (uid \(info.st_uid)); nudge will refuse it once it runs programs",
+                    fix: "run: chown $(id -u) \(Self.quote(configPath))")
             } else if mode & 0o022 != 0 {
                 permissions = .warning(
                     "config permissions",
