@@ -48,35 +48,18 @@ func closePopups(_ occurrence: Int64, config: Config, store: Store) {
     }
 }
 
-/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be read or lies more than
-/// a century away.
+/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be meant.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
-    let t: Instant
-    do {
-        t = try Moment.resolve(text, now: now, zone: zone, direction: direction)
-    } catch {
-        throw CLIError(error.localizedDescription, code: .dataError)
+    do { return try Input.moment(text, direction: direction, zone: zone, now: now) } catch {
+        throw CLIError(error.message, code: .dataError)
     }
-    guard abs((t - now).microseconds) <= Span.days(36_525).microseconds else {
-        throw CLIError("\"\(text)\" is more than a century away", code: .dataError)
-    }
-    return t
 }
 
-/// Reads a span given on the command line: with a unit, longer than 0 and at most `limit` (exit 65
-/// otherwise, saying which).
+/// Reads a span given on the command line, exiting 65 when it cannot be meant.
 func span(_ text: String, limit: Span = .days(366), limitName: String = "a year", what: String) throws -> Span {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
-        throw CLIError("\"\(text)\" has no unit: \(trimmed)m? \(trimmed)s?", code: .dataError)
+    do { return try Input.span(text, limit: limit, limitName: limitName, what: what) } catch {
+        throw CLIError(error.message, code: .dataError)
     }
-    let s: Span
-    do { s = try Span(parsing: trimmed) } catch {
-        throw CLIError(error.localizedDescription, code: .dataError)
-    }
-    guard s > .zero else { throw CLIError("\(what) must be longer than 0, e.g. 10m", code: .dataError) }
-    guard s <= limit else { throw CLIError("\(what) \"\(text)\" is longer than \(limitName)", code: .dataError) }
-    return s
 }
 
 extension Nudge {
