@@ -133,7 +133,7 @@ extension Nudge {
             }
             for e in entries {
                 let next =
-                    e.next.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "nothing ahead"
+                    e.next.map(TimestampFormat.minute) ?? "nothing ahead"
                 print(
                     "\(e.id)  \(e.shape)  \(e.title)\(e.with.map { " (with \($0))" } ?? "")  next: \(next)\(e.enabled ? "" : "  [disabled]")"
                 )

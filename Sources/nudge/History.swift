@@ -67,7 +67,7 @@ extension Nudge {
                     // A skip's own reason, or why nudge ended it ("away", "superseded", "removed").
                     let why = e.reason.map { $0 == "skipped" ? "" : ": \($0)" } ?? ""
                     print(
-                        "\(e.due.prefix(16).replacingOccurrences(of: "T", with: " "))  \(e.id)  \(e.outcome)\(why)\(lateness)"
+                        "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)"
                     )
                 }
             }

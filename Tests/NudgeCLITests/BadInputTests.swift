@@ -76,6 +76,14 @@ struct BadInputTests {
                 Data("[[commitment]]\nid = \"a\"\ntitle = \"Call\"\nwith = \"Mom\\nBcc: x@y\"\nwhen = \"daily\"\n".utf8)
             },
             says: "the with contains a control character (U+000A)"),
+        ConfigCase(
+            name: "a right-to-left override in a title",
+            data: { Data("[[commitment]]\nid = \"a\"\ntitle = \"Pay \\u202Efdp.exe\"\nwhen = \"daily\"\n".utf8) },
+            says: "the title contains a bidirectional control (U+202E)"),
+        ConfigCase(
+            name: "a line separator in a title",
+            data: { Data("[[commitment]]\nid = \"a\"\ntitle = \"Call\\u2028Mom\"\nwhen = \"daily\"\n".utf8) },
+            says: "the title contains a line separator (U+2028)"),
     ]
 
     @Test(arguments: configCases) func aHostileConfigIsRefusedWithItsPlace(_ c: ConfigCase) throws {
@@ -94,6 +102,9 @@ struct BadInputTests {
         expectClean(
             try cli.run(["add", "Ring\u{7}the bell", "--at", "tomorrow 10:00"]), status: 65,
             says: "the title contains a control character (U+0007)")
+        expectClean(
+            try cli.run(["add", "Call\u{2066}Mom", "--at", "tomorrow 10:00"]), status: 65,
+            says: "the title contains a bidirectional control (U+2066)")
         // A title that starts with a dash is text, after --.
         let dash = try cli.run(["add", "--at", "tomorrow 10:00", "--id", "dash", "--", "-rf the plants"])
         #expect(dash.status == 0, "\(dash.err)")

@@ -207,6 +207,29 @@ struct ConfigRulesTests {
         #expect(!loader.load(path: file).hasErrors)
     }
 
+    @Test func aMailRecipientMayHaveADisplayName() throws {
+        let mail = """
+            [channel.mail]
+            kind = "email"
+            to = ["Alex <alex@example.org>", "me@example.org"]
+            from = "nudge <nudge@example.org>"
+            """
+        let loaded = try load(mail)
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
+        guard case .email(let to, _, _, _)? = loaded.config?.channels["mail"]?.kind else {
+            Issue.record("no mail channel")
+            return
+        }
+        #expect(EmailMessage.addressList(to) == ["Alex", "<alex@example.org>,", "me@example.org"])
+        #expect(try load(mail.replacingOccurrences(of: "Alex <alex@example.org>", with: "Alex <alex>")).hasErrors)
+        #expect(try load(mail.replacingOccurrences(of: "Alex <alex@example.org>", with: "<a@b.c>")).hasErrors)
+    }
+
+    @Test func listingsCutTimesToTheMinuteWhateverTheYear() {
+        #expect(TimestampFormat.minute("2026-11-29T19:00:00+01:00") == "2026-11-29 19:00")
+        #expect(TimestampFormat.minute("12026-11-29T19:00:00+01:00") == "12026-11-29 19:00")
+    }
+
     @Test func aOnceInThePastIsOnlyAWarning() throws {
         let result = try load(
             """

@@ -160,7 +160,7 @@ extension ConfigReader {
                 for (i, address) in list.enumerated() where !Self.isAddress(address) {
                     reportValue(
                         p + ["to", .index(i)], "\"\(address)\" is not an email address",
-                        hint: "write to = [\"me@example.org\"]")
+                        hint: "write to = [\"me@example.org\"] or [\"Me <me@example.org>\"]")
                 }
                 if list.isEmpty { reportValue(p + ["to"], "\"to\" is empty", hint: "write to = [\"me@example.org\"]") }
             } else if t["to"] == nil {
@@ -216,7 +216,14 @@ extension ConfigReader {
         }
     }
 
+    /// "me@example.org", or with a display name: "Alex <alex@example.org>".
     static func isAddress(_ s: String) -> Bool {
+        if s.hasSuffix(">"), let open = s.lastIndex(of: "<") {
+            let name = s[..<open].trimmingCharacters(in: .whitespaces)
+            let inner = String(s[s.index(after: open)..<s.index(before: s.endIndex)])
+            return !name.isEmpty && !name.contains(where: { $0 == "<" || $0 == ">" || $0.isNewline })
+                && isAddress(inner)
+        }
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
             && !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })

@@ -101,7 +101,5 @@ public struct ConfigSummary: Sendable, Encodable {
     }
 
     /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00".
-    static func short(_ iso: String) -> String {
-        String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
+    static func short(_ iso: String) -> String { TimestampFormat.minute(iso) }
 }

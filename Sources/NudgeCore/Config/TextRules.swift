@@ -6,13 +6,26 @@ public enum TextRules {
     public static let maxNote = 2000
 
     /// Why `text` cannot be a `field` ("title", "with", "note"), or nil when it can. Control characters
-    /// are refused (a note may hold newlines and tabs); so is text longer than the field's limit.
+    /// are refused (a note may hold newlines and tabs), and so are Unicode's line and paragraph
+    /// separators and the bidirectional overrides and isolates, which make text show other than it
+    /// reads; so is text longer than the field's limit.
     public static func problem(_ text: String, field: String) -> String? {
         let multiline = field == "note"
+        func code(_ c: Unicode.Scalar) -> String {
+            let hex = String(c.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
         if let c = text.unicodeScalars.first(where: { isControl($0) && !(multiline && ($0 == "\n" || $0 == "\t")) }) {
-            let code = String(c.value, radix: 16, uppercase: true)
+            return "the \(field) contains a control character (\(code(c)))"
+        }
+        if let c = text.unicodeScalars.first(where: { (0x2028...0x2029).contains($0.value) }) {
+            return "the \(field) contains a line separator (\(code(c)))" + (multiline ? "; use a newline" : "")
+        }
+        if let c = text.unicodeScalars.first(where: {
+            (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+        }) {
             return
-                "the \(field) contains a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
+                "the \(field) contains a bidirectional control (\(code(c))), which can make it show other than it reads"
         }
         let limit = multiline ? maxNote : maxTitle
         if text.count > limit {

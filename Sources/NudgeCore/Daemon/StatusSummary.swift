@@ -119,10 +119,8 @@ public struct StatusSummary: Sendable, Encodable {
         return parts.isEmpty ? "nothing due" : parts.joined(separator: " · ")
     }
 
-    /// "2026-11-29T19:00:00+01:00" → "Sun 11-29 19:00"-ish: date and time without seconds.
-    static func clock(_ iso: String) -> String {
-        String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
+    /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00".
+    static func clock(_ iso: String) -> String { TimestampFormat.minute(iso) }
 
     /// "1h 5min", "3d 2h", "45s".
     static func span(_ seconds: Int64) -> String {

@@ -3,6 +3,14 @@ public enum TimestampFormat {
     /// Weekday abbreviations, Sunday first (as `BrokenTime` counts them).
     public static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
+    /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00": an ISO 8601 time to the minute, for a listing
+    /// (whatever the year's length).
+    public static func minute(_ iso: String) -> String {
+        guard let t = iso.firstIndex(of: "T") else { return iso }
+        let end = iso.index(t, offsetBy: 6, limitedBy: iso.endIndex) ?? iso.endIndex
+        return iso[..<t] + " " + iso[iso.index(after: t)..<end]
+    }
+
     /// `Sun 19:00`: a weekday and a time, for a status line.
     public static func weekdayTime(_ instant: Instant, zone: Zone) -> String {
         let l = zone.local(instant)
