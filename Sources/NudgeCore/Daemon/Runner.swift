@@ -51,12 +51,17 @@ public struct Runner: Sendable {
                     units.append([(d, message)])
                 }
             }
-            let settlements = Self.parallel(units, width: width) { unit in
+            let failures = Self.parallel(units, width: width) { unit -> (any Error)? in
                 // Recorded as handed over just before it is: a crash from here on leaves it unknown
-                // (never sent twice), one before leaves it unsent (sent after the restart).
-                router.send(unit, now: now) { d in !stopping() && (try? store.attempt(d, at: now)) != nil }
+                // (never sent twice), one before leaves it unsent (sent after the restart). How it went
+                // is recorded as soon as the nudge has been to all its channels.
+                let settlements = router.send(unit, now: now) { d in
+                    !stopping() && (try? store.attempt(d, at: now)) != nil
+                }
+                do { try store.settle(settlements) } catch { return error }
+                return nil
             }
-            try store.settle(settlements.flatMap { $0 })
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
         }
         // What a killed run recorded but never sent, then retries of deliveries known to have failed.
         let state0 = try store.planState()
