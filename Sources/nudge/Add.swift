@@ -16,60 +16,13 @@ extension Nudge {
         @Option(help: "A reminder this long before, e.g. '15m'.") var remindBefore: String?
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let zone = config.settings.timezone
-            let due = try moment(at, direction: .future, zone: zone, now: now)
+            let a = try answers(options)
+            let due = try moment(at, direction: .future, zone: a.zone, now: a.now)
             let remind = try remindBefore.map { try span($0, what: "--remind-before") }
-            guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw CLIError("the title is empty; say what you promised", code: .dataError)
+            let added = try refusing { () throws(AnswerError) in
+                try a.add(title, due: due, id: id, with: with, remindBefore: remind)
             }
-            for (field, text) in [("title", title), ("with", with)] {
-                if let text, let problem = TextRules.problem(text, field: field) {
-                    throw CLIError("\(problem); \(TextRules.hint(field: field))", code: .dataError)
-                }
-            }
-            let taken = Set(config.commitments.map(\.id.rawValue)).union(try store.addedIDs())
-            let cid: CommitmentID
-            if let id {
-                guard let valid = CommitmentID(id) else {
-                    throw CLIError(
-                        "id \"\(id)\" must be lowercase letters, digits and '-', starting with a letter",
-                        code: .dataError)
-                }
-                guard !taken.contains(id) else { throw CLIError("id \"\(id)\" is already used", code: .dataError) }
-                cid = valid
-            } else {
-                guard let fresh = Self.freshID(from: title, taken: taken) else {
-                    throw CLIError("cannot make an id from the title; give one with --id", code: .dataError)
-                }
-                cid = fresh
-            }
-            try store.add(id: cid, title: title, with: with, due: due, remindBefore: remind, now: now)
-            print("added \(cid): \(title), due \(TimestampFormat.systemd(due, zone: zone))")
-        }
-
-        /// An id made from the title ("Call Sam back" → "call-sam-back"), unique among `taken`.
-        static func freshID(from title: String, taken: Set<String>) -> CommitmentID? {
-            var base = ""
-            for s in title.lowercased().unicodeScalars {
-                if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
-                    base.unicodeScalars.append(s)
-                } else if !base.isEmpty, base.last != "-" {
-                    base += "-"
-                }
-                if base.count >= 24 { break }
-            }
-            while base.last == "-" { base.removeLast() }
-            if CommitmentID(base) == nil { base = "promise" }
-            var candidate = base
-            var n = 2
-            while taken.contains(candidate) {
-                candidate = "\(base)-\(n)"
-                n += 1
-            }
-            return CommitmentID(candidate)
+            print("added \(added.id): \(title), due \(TimestampFormat.systemd(due, zone: a.zone))")
         }
     }
 
@@ -82,10 +35,8 @@ extension Nudge {
         @Argument(help: "Its id.") var id: String
 
         func run() throws {
-            let store = try openStore()
-            guard let cid = CommitmentID(id), try store.removeAdded(cid, now: .now) else {
-                throw CLIError("no promise \"\(id)\" was added from the command line", code: .nothingMatched)
-            }
+            let a = try answers(options)
+            let cid = try refusing { () throws(AnswerError) in try a.remove(id) }
             print("removed \(cid); its history stays")
         }
     }
@@ -153,28 +104,13 @@ extension Nudge {
         @Option(help: "When you will make it right, e.g. 'tomorrow 19:00'.") var at: String
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let zone = config.settings.timezone
-            let cid = try single(id, config)
-            guard let c = config.commitments.first(where: { $0.id == cid }) else {
-                throw CLIError("no commitment \"\(id)\"", code: .nothingMatched)
-            }
-            guard let miss = try store.lastMiss(c.id) else {
-                throw CLIError("\(c.id) has no recorded miss to repair", code: .nothingMatched)
-            }
-            let due = try moment(at, direction: .future, zone: zone, now: now)
-            let taken = Set(config.commitments.map(\.id.rawValue)).union(try store.addedIDs())
-            guard let makeUp = Add.freshID(from: "\(c.id.rawValue)-make-up", taken: taken) else {
-                throw CLIError("cannot make an id for the make-up", code: .dataError)
-            }
-            try store.add(
-                id: makeUp, title: "\(c.title) (make-up)", with: c.with, due: due, remindBefore: c.remindBefore,
-                now: now, repairOf: miss.id)
+            let a = try answers(options)
+            let due = try moment(at, direction: .future, zone: a.zone, now: a.now)
+            let added = try refusing { () throws(AnswerError) in try a.repair(id, at: due) }
+            let missed = added.repairs.map { TimestampFormat.systemd($0, zone: a.zone) } ?? ""
             print(
-                "added \(makeUp): \(c.title) (make-up), due \(TimestampFormat.systemd(due, zone: zone)); keeping it repairs the miss of \(TimestampFormat.systemd(miss.due, zone: zone))"
-            )
+                "added \(added.id): \(added.title), due \(TimestampFormat.systemd(due, zone: a.zone)); "
+                    + "keeping it repairs the miss of \(missed)")
         }
     }
 }

@@ -197,15 +197,9 @@ extension Nudge {
         var id: String?
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let now = Instant.now
-            let cid = try id.map { try single($0, config) }
-            let since = now + -AnswerTarget.earlyWindow.microseconds
-            guard let (o, old) = try store.undo(since: since, commitment: cid, now: now) else {
-                throw CLIError("no answer in the last 24 hours to take back", code: .nothingMatched)
-            }
-            print("\(o.commitment): back to \(old?.rawValue ?? "pending")")
+            let a = try answers(options)
+            let undone = try refusing { () throws(AnswerError) in try a.undo(id) }
+            print("\(undone.commitment): back to \(undone.outcome?.rawValue ?? "pending")")
         }
     }
 }
@@ -242,15 +236,4 @@ extension Nudge {
             print("resumed \(cid?.rawValue ?? "everything")")
         }
     }
-}
-
-/// The one commitment an id or unique prefix names; exits 1 otherwise.
-func single(_ id: String, _ config: Config) throws -> CommitmentID {
-    let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
-    guard matches.count == 1 else {
-        throw CLIError(
-            matches.isEmpty ? "no commitment \"\(id)\"" : "\"\(id)\" matches several commitments", code: .nothingMatched
-        )
-    }
-    return matches[0]
 }

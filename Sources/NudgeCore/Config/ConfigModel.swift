@@ -13,6 +13,9 @@ public struct CommitmentID: Hashable, Comparable, Sendable, CustomStringConverti
         rawValue = text
     }
 
+    /// An id known to match the pattern (made by nudge itself).
+    init(made text: String) { rawValue = text }
+
     public var description: String { rawValue }
 
     public static func < (a: CommitmentID, b: CommitmentID) -> Bool { a.rawValue < b.rawValue }
