@@ -49,46 +49,10 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
         @Flag(help: "One JSON document.") var json = false
 
-        struct Entry: Encodable {
-            var id: String
-            var title: String
-            var with: String?
-            var shape: String
-            var enabled: Bool
-            var next: String?
-        }
-
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let zone = config.settings.timezone
-            let now = Instant.now
-            let state = try store.planState()
-            let entries = config.commitments.map { c -> Entry in
-                // A pending occurrence shows its own due time; otherwise the one to come.
-                let next = state.pending[c.id]?.due ?? c.comingDue(state: state, now: now)
-                return Entry(
-                    id: c.id.rawValue, title: c.isPrivate ? "A promise" : c.title, with: c.with,
-                    shape: c.schedule.shape,
-                    enabled: c.enabled, next: next.map { TimestampFormat.iso8601($0, zone: zone) })
-            }
-            if json {
-                struct Doc: Encodable {
-                    var version = 1
-                    var commitments: [Entry]
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(Doc(commitments: entries)), as: UTF8.self))
-                return
-            }
-            for e in entries {
-                let next =
-                    e.next.map(TimestampFormat.minute) ?? "nothing ahead"
-                print(
-                    "\(e.id)  \(e.shape)  \(e.title)\(e.with.map { " (with \($0))" } ?? "")  next: \(next)\(e.enabled ? "" : "  [disabled]")"
-                )
-            }
+            let a = try answers(options)
+            let listing = CommitmentListing(config: a.config, state: try a.store.planState(), now: a.now)
+            print(json ? try Output.json(listing) : listing.text, terminator: "")
         }
     }
 }

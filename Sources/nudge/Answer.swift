@@ -35,19 +35,6 @@ func answers(_ options: ConfigOptions) throws -> Answers {
     return try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
 }
 
-/// Closes the desktop notifications still open for an occurrence (an answer given elsewhere).
-func closePopups(_ occurrence: Int64, config: Config, store: Store) {
-    let desktops = config.channels.values.filter { if case .desktop = $0.kind { return true } else { return false } }
-    guard !desktops.isEmpty else { return }
-    let desktop = DesktopChannel()
-    for channel in desktops {
-        if let id = (try? store.lastMessageID(occurrence: occurrence, channel: channel.name)) ?? nil, let n = UInt32(id)
-        {
-            desktop.close(n)
-        }
-    }
-}
-
 /// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be meant.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
     do { return try Input.moment(text, direction: direction, zone: zone, now: now) } catch {
@@ -87,19 +74,8 @@ extension Nudge {
             let when = try at.map { try moment($0, direction: .past, zone: a.zone, now: a.now) }
             let kept: Answers.Kept
             kept = try refusing { () throws(AnswerError) in try a.done(id, at: when, next: next) }
-            closePopups(kept.occurrence, config: a.config, store: a.store)
-            if let miss = kept.amendedMiss {
-                print("the miss recorded \(TimestampFormat.systemd(miss, zone: a.zone)) is now kept")
-            }
-            // Shown to the minute (to the second under a minute); the record keeps microseconds.
-            let delta = Double(kept.lateness.microseconds) / 1_000_000
-            let late =
-                abs(delta) >= 60 ? Span.minutes(Int64((delta / 60).rounded())) : Span.seconds(Int64(delta.rounded()))
-            let how = late.microseconds <= 0 ? "early by \(Span(microseconds: -late.microseconds))" : "\(late) late"
-            let judged = late.microseconds == 0 ? "on the dot" : how
-            print(
-                "kept \(kept.commitment): \(a.title(kept.commitment)) (\(judged)\(a.isOnTime(kept) ? ", on time" : ""))"
-            )
+            a.closePopups(kept.occurrence)
+            print(a.said(kept))
         }
     }
 
@@ -126,7 +102,7 @@ extension Nudge {
             let a = try answers(options)
             let skipped: Answers.Answered
             skipped = try refusing { () throws(AnswerError) in try a.skip(id, reason: reason, next: next) }
-            closePopups(skipped.occurrence, config: a.config, store: a.store)
+            a.closePopups(skipped.occurrence)
             print("skipped \(skipped.commitment): \(a.title(skipped.commitment))")
         }
     }
@@ -152,36 +128,15 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            var id = self.id
-            var spanText = span
             // `nudge snooze 30m` with one thing pending: the argument is the span.
-            if spanText == nil, let only = id, Self.looksLikeSpan(only),
-                !a.config.commitments.contains(where: { $0.id.rawValue.hasPrefix(only) })
-            {
-                spanText = only
-                id = nil
-            }
+            let (id, spanText) = a.snoozeArguments(self.id, span)
             if until != nil && spanText != nil { throw ValidationError("give a span or --until, not both") }
-            let target: Instant
-            if let until {
-                target = try moment(until, direction: .future, zone: a.zone, now: a.now)
-            } else {
-                target = a.now + (try Self.span(spanText ?? "10m"))
-            }
+            let target =
+                try until.map { try moment($0, direction: .future, zone: a.zone, now: a.now) }
+                ?? a.now + (try nudge.span(spanText ?? "10m", what: "a snooze"))
             let snoozed: Answers.Answered
             snoozed = try refusing { () throws(AnswerError) in try a.snooze(id, until: target, next: next) }
             print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(target, zone: a.zone))")
-        }
-
-        /// Whether an argument reads as a span rather than an id (digits first, or a sign).
-        static func looksLikeSpan(_ text: String) -> Bool {
-            guard let first = text.unicodeScalars.first else { return false }
-            return ("0"..."9").contains(first) || first == "-" || first == "+" || first == "."
-        }
-
-        /// A snooze span: with a unit, positive, and at most a year (longer: a pause).
-        static func span(_ text: String) throws -> Span {
-            try nudge.span(text, what: "a snooze")
         }
     }
 }

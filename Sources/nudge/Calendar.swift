@@ -42,17 +42,9 @@ extension Nudge {
                 zone = Zone.current()
             }
             let now = Instant.now
-            var base = now
-            var names: ZoneNames?
-            if let baseTime {
-                do {
-                    let parsed = try Timestamp.parseDetailed(baseTime, zone: zone, now: now)
-                    base = parsed.instant
-                    // Reading a local time leaves glibc's zone names as they are at that time.
-                    if parsed.isLocal { names = zone.names(afterConverting: base.seconds) }
-                } catch {
-                    throw CLIError(error.localizedDescription, code: .dataError)
-                }
+            let (base, names): (Instant, ZoneNames?)
+            do { (base, names) = try CalendarReport.base(baseTime, zone: zone, now: now) } catch {
+                throw CLIError(error.localizedDescription, code: .dataError)
             }
             let result = CalendarReport.report(
                 expressions, base: base, localZone: zone, iterations: iterations, now: now, names: names)

@@ -32,10 +32,7 @@ extension Nudge {
             // The record, if there is one yet (check never creates it).
             let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
             let store = FileManager.default.fileExists(atPath: storePath) ? try? Store(path: storePath) : nil
-            let seen = (try? store?.seenIDs()) ?? []
-            for d in result.diagnostics where !(d.pastOnce.map(seen.contains) ?? false) {
-                FileHandle.standardError.write(Data((d.description + "\n").utf8))
-            }
+            FileHandle.standardError.write(Data(result.shown(seen: (try? store?.seenIDs()) ?? []).utf8))
             guard let config = result.config, !result.hasErrors else {
                 let errors = result.diagnostics.filter { $0.severity == .error }.count
                 if errors > 0 {
@@ -55,10 +52,7 @@ extension Nudge {
             }
             let summary = ConfigSummary(config, now: .now)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try encoder.encode(summary)
-                print(String(decoding: data, as: UTF8.self))
+                print(try Output.json(summary), terminator: "")
             } else {
                 print(summary.text, terminator: "")
             }
@@ -84,36 +78,12 @@ extension Nudge {
 
         func run() throws {
             let path = options.path
-            let fm = FileManager.default
-            if fm.fileExists(atPath: path) && ifMissing {
-                print("\(path) exists; left as it is")
-                return
+            if FileManager.default.fileExists(atPath: path) && ifMissing {
+                return print("\(path) exists; left as it is")
             }
-            if fm.fileExists(atPath: path) && !force {
-                throw CLIError("\(path) already exists; use --force to replace it", code: .nothingMatched)
-            }
-            let dir = (path as NSString).deletingLastPathComponent
-            do {
-                if !dir.isEmpty && !fm.fileExists(atPath: dir) {
-                    try fm.createDirectory(
-                        atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                }
-                let tmp = path + ".tmp-\(getpid())"
-                guard
-                    fm.createFile(
-                        atPath: tmp, contents: Data(StarterConfig.text.utf8), attributes: [.posixPermissions: 0o600])
-                else {
-                    throw CLIError("cannot write \(tmp): \(String(cString: strerror(errno)))", code: .temporaryFailure)
-                }
-                guard rename(tmp, path) == 0 else {
-                    let why = String(cString: strerror(errno))
-                    unlink(tmp)
-                    throw CLIError("cannot write \(path): \(why)", code: .temporaryFailure)
-                }
-            } catch let error as CLIError {
-                throw error
-            } catch {
-                throw CLIError("cannot create \(dir): \(error.localizedDescription)", code: .temporaryFailure)
+            do { try StarterConfig.write(to: path, replace: force) } catch {
+                if case .exists = error { throw CLIError(error.description, code: .nothingMatched) }
+                throw CLIError(error.description, code: .temporaryFailure)
             }
             print("wrote \(path); edit it, then run `nudge check`")
         }

@@ -24,11 +24,7 @@ extension Nudge {
 
         func run() throws {
             let useJournal = logTarget == .journal || (logTarget == .auto && Journal.stderrIsJournal())
-            let level = logLevel
-            let logger = Logger(label: "nudge") { _ in
-                useJournal
-                    ? AnyLogHandler(JournalLogHandler(level: level)) : AnyLogHandler(StderrLogHandler(level: level))
-            }
+            let logger = Journal.logger(journal: useJournal, level: logLevel)
             let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
             let lockPath = InstanceLock.path(forStore: storePath)
             guard let lock = InstanceLock(path: lockPath, exclusive: true) else {
@@ -49,28 +45,4 @@ extension Nudge {
             }
         }
     }
-}
-
-/// A type-erased log handler, so the target can be chosen at run time.
-struct AnyLogHandler: LogHandler {
-    var base: any LogHandler
-
-    init(_ base: any LogHandler) { self.base = base }
-
-    var metadata: Logger.Metadata {
-        get { base.metadata }
-        set { base.metadata = newValue }
-    }
-
-    var logLevel: Logger.Level {
-        get { base.logLevel }
-        set { base.logLevel = newValue }
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { base[metadataKey: key] }
-        set { base[metadataKey: key] = newValue }
-    }
-
-    func log(event: LogEvent) { base.log(event: event) }
 }

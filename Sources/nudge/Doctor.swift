@@ -26,12 +26,9 @@ extension Nudge {
                 storePath: StorePath.resolve(environment: env), environment: env
             ).run()
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(checks), as: UTF8.self))
+                print(try Output.json(checks), terminator: "")
             } else {
-                let color = isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
-                print(NudgeCore.Doctor.text(checks, color: color), terminator: "")
+                print(NudgeCore.Doctor.text(checks, color: Output.wantsColor(env)), terminator: "")
             }
             if checks.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.nothingMatched.rawValue) }
         }

@@ -19,18 +19,15 @@ extension Nudge {
         }
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
-            let records = try store.outcomeRecords(config: config, repaired: try store.repaired())
-            let report = ReportBuilder.build(config: config, records: records, now: .now, weeks: weeks)
+            let a = try answers(options)
+            let records = try a.store.outcomeRecords(config: a.config, repaired: try a.store.repaired())
+            let report = ReportBuilder.build(config: a.config, records: records, now: a.now, weeks: weeks)
             if json {
                 print(try report.json(), terminator: "")
             } else if csv {
                 print(report.csv(), terminator: "")
             } else {
-                let env = ProcessInfo.processInfo.environment
-                let color = isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
-                print(report.text(color: color), terminator: "")
+                print(report.text(color: Output.wantsColor()), terminator: "")
             }
         }
     }

@@ -12,14 +12,11 @@ extension Nudge {
         @Flag(help: "One line, for status bars.") var short = false
 
         func run() throws {
-            let store = try openStore()
-            let config = try loadCommitments(options, store: store)
+            let a = try answers(options)
             let summary = StatusSummary(
-                config: config, state: try store.planState(), pending: try store.pending(), now: .now)
+                config: a.config, state: try a.store.planState(), pending: try a.store.pending(), now: a.now)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                print(try Output.json(summary), terminator: "")
             } else if short {
                 print(summary.short)
             } else {

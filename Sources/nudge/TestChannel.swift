@@ -19,16 +19,7 @@ extension Nudge {
                 let known = config.channels.keys.sorted().joined(separator: ", ")
                 throw CLIError("no channel \"\(name)\"; known channels: \(known)", code: .nothingMatched)
             }
-            let now = Instant.now
-            guard let id = CommitmentID("test-channel") else { return }
-            let message = NudgeMessage(
-                commitment: id, title: "nudge test", fullTitle: "nudge test", kind: .due, due: now,
-                zone: config.settings.timezone, with: nil, note: "A sample nudge from nudge test-channel.",
-                occurrence: 0, sequence: 0, sentAt: now, isPrivate: false)
-            let delivery = Delivery(
-                row: 0, nudge: PlannedNudge(occurrence: 0, kind: .due, sequence: 0, at: now, usesFollowUp: false),
-                channel: name)
-            let result = Channels(ledger: nil, log: nil).send(message, channel, delivery)
+            let result = Channels(ledger: nil, log: nil).test(channel, zone: config.settings.timezone, now: .now)
             switch result {
             case .sent:
                 print("\(name): sent")

@@ -7,18 +7,9 @@ import NudgeCore
 func loadConfig(_ options: ConfigOptions, store: Store? = nil) throws -> Config {
     let path = options.path
     let result = ConfigLoader().load(path: path)
-    let seen = (try? store?.seenIDs()) ?? []
-    for d in result.diagnostics where !(d.pastOnce.map(seen.contains) ?? false) {
-        FileHandle.standardError.write(Data((d.description + "\n").utf8))
-    }
+    FileHandle.standardError.write(Data(result.shown(seen: (try? store?.seenIDs()) ?? []).utf8))
     guard let config = result.config else { throw ExitCode(ExitStatus.config.rawValue) }
     return config
-}
-
-/// The config with the commitments added from the command line.
-func loadCommitments(_ options: ConfigOptions, store: Store) throws -> Config {
-    let config = try loadConfig(options, store: store)
-    return config.adding(try store.added(settings: config.settings))
 }
 
 /// Opens the record, or exits with a message: 73 (cannot be written here), 74 (corrupt or not a database),
@@ -70,7 +61,7 @@ extension Nudge {
             }
             defer { withExtendedLifetime(lock) {} }
             let store = try openStore()
-            let config = try loadCommitments(options, store: store)
+            let config = try loadConfig(options, store: store)
             let runner = Runner(
                 config: config, store: store,
                 router: ChannelRouter(

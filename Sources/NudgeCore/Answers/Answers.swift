@@ -169,3 +169,46 @@ public struct Answers {
         return AnswerError(f.localizedDescription, .record(problem))
     }
 }
+
+extension Answers {
+    /// What `nudge done` says: the miss it turned into kept, if any, and how late, to the minute (to the
+    /// second under a minute; the record keeps microseconds), and whether that was on time.
+    public func said(_ kept: Kept) -> String {
+        var out = ""
+        if let miss = kept.amendedMiss {
+            out += "the miss recorded \(TimestampFormat.systemd(miss, zone: zone)) is now kept\n"
+        }
+        let delta = Double(kept.lateness.microseconds) / 1_000_000
+        let late = abs(delta) >= 60 ? Span.minutes(Int64((delta / 60).rounded())) : Span.seconds(Int64(delta.rounded()))
+        let how = late.microseconds <= 0 ? "early by \(Span(microseconds: -late.microseconds))" : "\(late) late"
+        let judged = late.microseconds == 0 ? "on the dot" : how
+        return out
+            + "kept \(kept.commitment): \(title(kept.commitment)) (\(judged)\(isOnTime(kept) ? ", on time" : ""))"
+    }
+
+    /// The id and span of `nudge snooze [ID] [SPAN]`: with one argument that reads as a span (digits
+    /// first, or a sign) and names no commitment, it is the span.
+    public func snoozeArguments(_ id: String?, _ span: String?) -> (id: String?, span: String?) {
+        guard span == nil, let only = id, let first = only.unicodeScalars.first,
+            ("0"..."9").contains(first) || first == "-" || first == "+" || first == ".",
+            !config.commitments.contains(where: { $0.id.rawValue.hasPrefix(only) })
+        else { return (id, span) }
+        return (nil, only)
+    }
+
+    /// Closes the desktop notifications still open for an occurrence answered from here.
+    public func closePopups(_ occurrence: Int64) {
+        let desktops = config.channels.values.filter {
+            if case .desktop = $0.kind { return true } else { return false }
+        }
+        guard !desktops.isEmpty else { return }
+        let desktop = DesktopChannel()
+        for channel in desktops {
+            if let id = (try? store.lastMessageID(occurrence: occurrence, channel: channel.name)) ?? nil,
+                let n = UInt32(id)
+            {
+                desktop.close(n)
+            }
+        }
+    }
+}

@@ -58,6 +58,20 @@ public struct Channels: Sendable {
     }
 }
 
+extension Channels {
+    /// Sends a sample nudge ("nudge test") through one channel now (`nudge test-channel`).
+    public func test(_ channel: Channel, zone: Zone, now: Instant) -> ChannelResult {
+        let message = NudgeMessage(
+            commitment: CommitmentID(made: "test-channel"), title: "nudge test", fullTitle: "nudge test", kind: .due,
+            due: now, zone: zone, with: nil, note: "A sample nudge from nudge test-channel.", occurrence: 0,
+            sequence: 0, sentAt: now, isPrivate: false)
+        let delivery = Delivery(
+            row: 0, nudge: PlannedNudge(occurrence: 0, kind: .due, sequence: 0, at: now, usesFollowUp: false),
+            channel: channel.name)
+        return send(message, channel, delivery)
+    }
+}
+
 /// The console channel: one line per nudge, `KIND ID TITLE (due HH:MM)`, on standard output.
 public struct ConsoleChannel: NudgeChannel, Sendable {
     /// Where the lines go.

@@ -15,6 +15,12 @@ public struct ConfigLoader: Sendable {
 
         /// Whether any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        /// The diagnostics to print, a line each: all but the warning about a passed `once` the record
+        /// has already seen (its ids in `seen`).
+        public func shown(seen: Set<String>) -> String {
+            diagnostics.filter { !($0.pastOnce.map(seen.contains) ?? false) }.map { $0.description + "\n" }.joined()
+        }
     }
 
     /// For `$USER` and the default sender.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The commented starter config `nudge init` writes; the same text as `Config/nudge.example.toml`.
 public enum StarterConfig {
     /// The file's contents.
@@ -100,4 +102,45 @@ public enum StarterConfig {
         grace = "1d"
 
         """#
+}
+
+extension StarterConfig {
+    /// Why the starter config was not written.
+    public enum WriteError: Error, CustomStringConvertible {
+        /// There is a config already (and it was not to be replaced).
+        case exists(String)
+        case cannotWrite(String)
+
+        public var description: String {
+            switch self {
+            case .exists(let path): return "\(path) already exists; use --force to replace it"
+            case .cannotWrite(let why): return why
+            }
+        }
+    }
+
+    /// Writes the starter config at `path` (0600, its directory 0700), through a file renamed into
+    /// place, so a config is never half written.
+    public static func write(to path: String, replace: Bool) throws(WriteError) {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) && !replace { throw .exists(path) }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !fm.fileExists(atPath: dir) {
+            do {
+                try fm.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotWrite("cannot create \(dir): \(error.localizedDescription)")
+            }
+        }
+        let tmp = path + ".tmp-\(getpid())"
+        guard fm.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw .cannotWrite("cannot write \(tmp): \(String(cString: strerror(errno)))")
+        }
+        guard rename(tmp, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .cannotWrite("cannot write \(path): \(why)")
+        }
+    }
 }

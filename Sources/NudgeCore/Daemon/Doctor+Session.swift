@@ -165,14 +165,10 @@ extension Doctor {
 
     /// `systemctl --user ARGS` with the timeout: its first output, or why it could not say.
     private func systemctl(_ args: [String]) -> (out: String, failure: String?, timedOut: Bool) {
-        do {
-            let r = try Subprocess.run(["systemctl", "--user"] + args, timeout: timeout)
-            if r.timedOut { return ("", "systemctl --user did not answer within \(timeout)", true) }
-            let out = r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-            let err = Self.oneLine(r.standardError)
-            return (out, out.isEmpty && !err.isEmpty ? err : nil, false)
-        } catch {
-            return ("", "systemctl is not installed", false)
-        }
+        let r = Systemctl.user(args, timeout: timeout)
+        if r.timedOut { return ("", "systemctl --user did not answer within \(timeout)", true) }
+        let out = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let err = Self.oneLine(r.err)
+        return (out, out.isEmpty && !err.isEmpty ? err : nil, false)
     }
 }

@@ -29,11 +29,7 @@ extension Report {
     }
 
     /// The report as pretty JSON with sorted keys and `"version": 1`; rates are fractions, spans seconds.
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func json() throws -> String { try Output.json(self) }
 
     /// One CSV row per commitment and per person after a header row, quoted as RFC 4180 says (CRLF lines).
     ///

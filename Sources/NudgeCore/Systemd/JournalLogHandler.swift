@@ -67,3 +67,12 @@ public struct StderrLogHandler: LogHandler {
         FileHandle.standardError.write(Data("nudge: \(event.level): \(event.message)\(tail)\n".utf8))
     }
 }
+
+extension Journal {
+    /// The daemon's logger: to the journal (with the NUDGE_* fields), or to standard error.
+    public static func logger(journal: Bool, level: Logger.Level) -> Logger {
+        Logger(label: "nudge") { _ in
+            journal ? JournalLogHandler(level: level) as any LogHandler : StderrLogHandler(level: level)
+        }
+    }
+}

@@ -96,4 +96,12 @@ public enum CalendarReport {
         let width = lines.map { $0.0.count }.max() ?? 0
         return lines.map { String(repeating: " ", count: width - $0.0.count) + $0.0 + ": " + $0.1 + "\n" }.joined()
     }
+
+    /// The time elapses are computed after (`--base-time`, else now), and the zone names a local time
+    /// read in leaves glibc with (as they are at that time).
+    public static func base(_ text: String?, zone: Zone, now: Instant) throws -> (Instant, ZoneNames?) {
+        guard let text else { return (now, nil) }
+        let parsed = try Timestamp.parseDetailed(text, zone: zone, now: now)
+        return (parsed.instant, parsed.isLocal ? zone.names(afterConverting: parsed.instant.seconds) : nil)
+    }
 }
