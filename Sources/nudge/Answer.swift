@@ -49,31 +49,40 @@ func span(_ text: String, limit: Span = .days(366), limitName: String = "a year"
     }
 }
 
+/// The occurrence an answer is about: a commitment (optional when one thing is pending), and whether
+/// it is the next one rather than the nearest.
+struct Target: ParsableArguments {
+    @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
+    var id: String?
+    @Flag(help: "Answer the next occurrence early, even when the last one is nearer.")
+    var next = false
+
+    func validate() throws {
+        if next && id == nil { throw ValidationError("--next needs the commitment's id") }
+    }
+}
+
 extension Nudge {
     /// `nudge done`: the promise was kept.
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a promise as kept.")
 
         @OptionGroup var options: ConfigOptions
-        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
-        var id: String?
+        @OptionGroup var target: Target
         @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').")
         var at: String?
-        @Flag(help: "Answer the next occurrence early, even when the last one is nearer.")
-        var next = false
 
         func validate() throws {
-            if next && at != nil {
+            if target.next && at != nil {
                 throw ValidationError("--next and --at contradict each other: --at says when it was done")
             }
-            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
         }
 
         func run() throws {
             let a = try answers(options)
             let when = try at.map { try moment($0, direction: .past, zone: a.zone, now: a.now) }
             let kept: Answers.Kept
-            kept = try refusing { () throws(AnswerError) in try a.done(id, at: when, next: next) }
+            kept = try refusing { () throws(AnswerError) in try a.done(target.id, at: when, next: target.next) }
             a.closePopups(kept.occurrence)
             print(a.said(kept))
         }
@@ -84,15 +93,11 @@ extension Nudge {
         static let configuration = CommandConfiguration(abstract: "Skip a promise this time (excused, not missed).")
 
         @OptionGroup var options: ConfigOptions
-        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
-        var id: String?
+        @OptionGroup var target: Target
         @Option(help: "Why, for the record.")
         var reason: String?
-        @Flag(help: "Skip the next occurrence early, even when the last one is nearer.")
-        var next = false
 
         func validate() throws {
-            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
             if let reason, let problem = TextRules.problem(reason, field: "reason") {
                 throw ValidationError(problem)
             }
@@ -101,7 +106,8 @@ extension Nudge {
         func run() throws {
             let a = try answers(options)
             let skipped: Answers.Answered
-            skipped = try refusing { () throws(AnswerError) in try a.skip(id, reason: reason, next: next) }
+            skipped = try refusing { () throws(AnswerError) in try a.skip(target.id, reason: reason, next: target.next)
+            }
             a.closePopups(skipped.occurrence)
             print("skipped \(skipped.commitment): \(a.title(skipped.commitment))")
         }
@@ -112,31 +118,27 @@ extension Nudge {
         static let configuration = CommandConfiguration(abstract: "Snooze a promise: no nudge before the given time.")
 
         @OptionGroup var options: ConfigOptions
-        @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
-        var id: String?
+        @OptionGroup var target: Target
         @Argument(help: "How long (default 10m), e.g. '30m', '2h'.")
         var span: String?
         @Option(help: "Until when instead of a span, e.g. '19:30', 'tomorrow 9:00'.")
         var until: String?
-        @Flag(help: "Snooze the next occurrence early, even when the last one is nearer.")
-        var next = false
 
         func validate() throws {
             if until != nil && span != nil { throw ValidationError("give a span or --until, not both") }
-            if next && id == nil { throw ValidationError("--next needs the commitment's id") }
         }
 
         func run() throws {
             let a = try answers(options)
             // `nudge snooze 30m` with one thing pending: the argument is the span.
-            let (id, spanText) = a.snoozeArguments(self.id, span)
+            let (id, spanText) = a.snoozeArguments(target.id, span)
             if until != nil && spanText != nil { throw ValidationError("give a span or --until, not both") }
-            let target =
-                try until.map { try moment($0, direction: .future, zone: a.zone, now: a.now) }
+            let until =
+                try self.until.map { try moment($0, direction: .future, zone: a.zone, now: a.now) }
                 ?? a.now + (try nudge.span(spanText ?? "10m", what: "a snooze"))
             let snoozed: Answers.Answered
-            snoozed = try refusing { () throws(AnswerError) in try a.snooze(id, until: target, next: next) }
-            print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(target, zone: a.zone))")
+            snoozed = try refusing { () throws(AnswerError) in try a.snooze(id, until: until, next: self.target.next) }
+            print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(until, zone: a.zone))")
         }
     }
 }

@@ -192,3 +192,13 @@ public struct Config: Sendable {
     public var channels: [String: Channel]
     public var commitments: [Commitment]
 }
+
+extension Config {
+    /// The config with the command line's commitments added (config ids win).
+    public func adding(_ added: [Commitment]) -> Config {
+        var c = self
+        let ids = Set(commitments.map(\.id))
+        c.commitments += added.filter { !ids.contains($0.id) }
+        return c
+    }
+}

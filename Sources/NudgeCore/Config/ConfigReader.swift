@@ -96,6 +96,13 @@ struct ConfigReader {
                 hint: "remove it; nudge cannot store text with NUL characters")
             return nil
         }
+        if let why = trial.cannotStart {
+            report(
+                at: SourcePosition(line: 1, column: 1, length: 1),
+                "cannot read the config safely now: no process could be started to try the parser in (\(why))",
+                hint: "the system is out of processes or memory; try again in a moment")
+            return nil
+        }
         if let line = ParserGuard.fatalLine(source, trial: trial) {
             report(
                 at: SourcePosition(

@@ -10,6 +10,8 @@ enum ParserGuard {
     final class Trial {
         private var pid: pid_t = -1
         private var outcome: Bool?
+        /// Why no child could be started (the text is then not parsed at all), or nil.
+        private(set) var cannotStart: String?
         private let previous: (@convention(c) (Int32) -> Void)?
 
         init(_ text: String) {
@@ -31,7 +33,11 @@ enum ParserGuard {
                 }
                 return child
             }
-            if pid <= 0 { finish(true) }  // cannot fork: parse in process as before
+            if pid < 0 {
+                // Fails closed: without a child to try it in, the text is not parsed in this process.
+                cannotStart = String(cString: strerror(errno))
+                finish(false)
+            }
         }
 
         deinit {

@@ -96,16 +96,6 @@ extension Store {
     }
 }
 
-extension Config {
-    /// The config with the command line's commitments added (config ids win).
-    public func adding(_ added: [Commitment]) -> Config {
-        var c = self
-        let ids = Set(commitments.map(\.id))
-        c.commitments += added.filter { !ids.contains($0.id) }
-        return c
-    }
-}
-
 extension Store {
     /// Moves the history of a commitment to another id (its occurrences, first-seen time, pauses, and
     /// its definition when it was added from the command line), in one transaction. Where both have a
