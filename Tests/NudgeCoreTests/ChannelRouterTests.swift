@@ -159,9 +159,15 @@ struct ChannelRouterTests {
         #expect(rec.sent == ["console:digest#0", "mail:digest#0"])
         let sent = messages.withLock { $0 }
         #expect(sent.allSatisfy { $0.items.count == 20 })
-        #expect(ConsoleChannel.line(sent[0]).hasPrefix("digest 20 promises: c0 Promise 0 (due 09:00), c1 Promise 1"))
+        #expect(
+            ConsoleChannel.line(sent[0]).hasPrefix(
+                "digest 20 promises while you were away: c0 Promise 0 (due 09:00), c1 Promise 1"))
         let subject = EmailMessage.subject(sent[1])
-        #expect(subject == "While you were away: 20 promises")
+        #expect(subject == "20 promises while you were away")
+        let hook = CommandChannel.environment(sent[0])
+        #expect(hook["NUDGE_IDS"]?.hasPrefix("c0 c1 c2") == true)
+        #expect(hook["NUDGE_LIST"]?.split(separator: "\n").count == 20)
+        #expect(CommandChannel.arguments(["{title}"], for: sent[0]) == ["20 promises while you were away"])
         // Each of the twenty is recorded as nudged (one ledger row per nudge and channel).
         let rows = try store.queue.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM nudge WHERE state = 'sent'")

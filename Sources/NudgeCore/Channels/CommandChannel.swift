@@ -5,7 +5,8 @@
 /// placeholders for programs that read options). `{title}` is the private-aware title. The program gets
 /// NUDGE_ID, NUDGE_TITLE, NUDGE_DUE (ISO 8601), NUDGE_KIND, NUDGE_OCCURRENCE and NUDGE_WITH on top of
 /// the user's session environment (`Subprocess.userEnvironment`), and `/dev/null` as stdin. A digest of
-/// several nudges runs the program once, with NUDGE_ITEMS holding one "ID<TAB>DUE<TAB>TITLE" line each.
+/// several nudges runs the program once: `{title}` is "3 promises while you were away", `{list}` and
+/// NUDGE_LIST hold one "ID<TAB>DUE<TAB>TITLE" line each, NUDGE_IDS the ids (space-separated).
 public struct CommandChannel: NudgeChannel {
     public var argv: [String]
     public var timeout: Span
@@ -41,7 +42,7 @@ public struct CommandChannel: NudgeChannel {
     static func values(_ m: NudgeMessage) -> [String: String] {
         [
             "title": m.title, "when": m.when, "id": m.commitment.rawValue, "kind": m.kind.rawValue,
-            "with": m.with ?? "", "note": m.note ?? "",
+            "with": m.with ?? "", "note": m.note ?? "", "list": list(m),
         ]
     }
 
@@ -75,10 +76,15 @@ public struct CommandChannel: NudgeChannel {
             "NUDGE_OCCURRENCE": String(m.occurrence), "NUDGE_WITH": m.with ?? "",
         ]
         if !m.items.isEmpty {
-            env["NUDGE_ITEMS"] = m.items.map {
-                "\($0.commitment)\t\(TimestampFormat.iso8601($0.due, zone: $0.zone))\t\($0.title)"
-            }.joined(separator: "\n")
+            env["NUDGE_LIST"] = list(m)
+            env["NUDGE_IDS"] = m.items.map(\.commitment.rawValue).joined(separator: " ")
         }
         return env
+    }
+
+    /// A digest's nudges, one "ID<TAB>DUE<TAB>TITLE" line each; empty for one nudge.
+    static func list(_ m: NudgeMessage) -> String {
+        m.items.map { "\($0.commitment)\t\(TimestampFormat.iso8601($0.due, zone: $0.zone))\t\($0.title)" }
+            .joined(separator: "\n")
     }
 }

@@ -108,7 +108,7 @@ public final class DesktopChannel: @unchecked Sendable {
         let buttons = hasActions && m.kind != .repair && m.items.isEmpty
         let level: UInt8 = urgency == .low ? 0 : urgency == .critical ? 2 : 1
         let id = try bus.notify(
-            summary: m.items.isEmpty ? m.title : "While you were away: \(m.title)",
+            summary: m.title,
             body: Self.body(m, buttons: buttons), replaces: replaces,
             actions: buttons ? Self.actions : [], urgency: level, category: "x-nudge.reminder",
             expire: Int32(clamping: expire.microseconds / 1000))

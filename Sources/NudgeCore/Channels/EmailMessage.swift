@@ -71,7 +71,7 @@ public enum EmailMessage {
 
     /// "Reminder: Call Mom — due 19:00": the private-aware title, said per kind.
     static func subject(_ m: NudgeMessage) -> String {
-        if !m.items.isEmpty { return "While you were away: \(m.title)" }
+        if !m.items.isEmpty { return m.title.prefix(1).uppercased() + m.title.dropFirst() }
         switch m.kind {
         case .reminder: return "Reminder: \(m.title) — due \(m.when)"
         case .due: return "\(m.title) — due \(m.when)"

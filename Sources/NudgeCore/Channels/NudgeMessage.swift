@@ -55,7 +55,7 @@ public struct NudgeMessage: Sendable {
     /// counts them, a note that lists each, and the nudges themselves in `items`. One nudge is itself.
     public static func digest(_ items: [NudgeMessage]) -> NudgeMessage {
         guard var m = items.first, items.count > 1 else { return items[0] }
-        m.title = "\(items.count) promises"
+        m.title = "\(items.count) promises while you were away"
         m.fullTitle = m.title
         m.note = items.map { "\($0.title): due \($0.when) (\($0.commitment))" }.joined(separator: "\n")
         m.with = nil
