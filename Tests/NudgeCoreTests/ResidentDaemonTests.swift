@@ -211,6 +211,24 @@ struct ResidentDaemonTests {
         #expect(h.eventually { (try? h.store.history().first?.outcome) == .skipped })
     }
 
+    @Test func aSymlinkedConfigIsFollowedToWhereverItPointsNow() throws {
+        let h = try Harness(Self.daily, start: "2026-12-01 07:00")
+        // config.toml → one/config.toml; later → two/config.toml, edited afterwards.
+        for d in ["one", "two"] {
+            try FileManager.default.createDirectory(atPath: h.dir + "/" + d, withIntermediateDirectories: true)
+            try Harness.write(Self.daily, to: h.dir + "/\(d)/config.toml")
+        }
+        try FileManager.default.removeItem(atPath: h.dir + "/config.toml")
+        symlink(h.dir + "/one/config.toml", h.dir + "/config.toml")
+        h.daemon.start()
+        unlink(h.dir + "/config.toml")
+        symlink(h.dir + "/two/config.toml", h.dir + "/config.toml")
+        #expect(h.eventually { h.daemon.work.sync { h.daemon.reloads } == 1 })
+        let later = Self.daily.replacingOccurrences(of: "08:00", with: "09:00")
+        try Harness.write(later, to: h.dir + "/two/config.toml")
+        #expect(h.eventually { h.daemon.status.contains("next: Take meds at Tue 09:00") })
+    }
+
     @Test func afterStopNothingMoreIsSent() throws {
         let h = try Harness(Self.daily, start: "2026-12-01 07:00")
         h.daemon.start()

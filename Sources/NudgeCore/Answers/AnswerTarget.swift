@@ -68,7 +68,7 @@ public enum AnswerTarget: Equatable {
             }
         }
         guard let due = upcoming else { return .nothing("\(cid) has nothing pending and nothing ahead") }
-        if due <= now + earlyWindow.microseconds { return .early(cid, due: due) }
+        if due <= now + earlyWindow { return .early(cid, due: due) }
         return .nothing("\(cid) has nothing pending; the next is due \(TimestampFormat.systemd(due, zone: zone))")
     }
 }

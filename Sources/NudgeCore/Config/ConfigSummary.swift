@@ -66,11 +66,12 @@ public struct ConfigSummary: Sendable, Encodable {
             let next = dues.map { due -> Occurrence in
                 Occurrence(
                     due: TimestampFormat.iso8601(due, zone: zone),
-                    reminder: c.remindBefore.map { TimestampFormat.iso8601(due + -$0.microseconds, zone: zone) },
+                    reminder: c.remindBefore.map { TimestampFormat.iso8601(due - $0, zone: zone) },
                     followUps: (0..<c.followUps).map {
-                        TimestampFormat.iso8601(due + c.followUp.microseconds * Int64($0 + 1), zone: zone)
+                        TimestampFormat.iso8601(
+                            due + Span(microseconds: c.followUp.microseconds * Int64($0 + 1)), zone: zone)
                     },
-                    missedAfter: TimestampFormat.iso8601(due + c.grace.microseconds, zone: zone))
+                    missedAfter: TimestampFormat.iso8601(due + c.grace, zone: zone))
             }
             return Item(
                 id: c.id.rawValue, title: c.title, with: c.with, shape: c.schedule.shape, schedule: schedule,

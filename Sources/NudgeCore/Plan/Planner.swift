@@ -137,8 +137,8 @@ public struct Planner: Sendable {
                 }
             }
             // An occurrence starts when its reminder is due (or at its due time without one).
-            let lead = c.remindBefore?.microseconds ?? 0
-            if let due = upcoming, due + -lead <= now {
+            let lead = c.remindBefore ?? .zero
+            if let due = upcoming, due - lead <= now {
                 let dues = dueTimes(c, from: due, now: now + lead)
                 let start = dues.last ?? due
                 if dues.count > 1 {
@@ -154,10 +154,10 @@ public struct Planner: Sendable {
                     effects.append(
                         .end(occurrence: p.id, outcome, at: now, reason: outcome == .skipped ? "superseded" : nil))
                 }
-                effects.append(.start(c.id, due: start, since: max(start + -lead, firstSeen)))
+                effects.append(.start(c.id, due: start, since: max(start - lead, firstSeen)))
                 continue
             }
-            wake(upcoming.map { $0 + -lead })
+            wake(upcoming.map { $0 - lead })
             guard let p = pending else { continue }
             wake(c.missedAt(p))
             let due = nudges(c, p, now: now)

@@ -65,7 +65,7 @@ extension Commitment {
                 local.day += Int64(days)
                 t = zone.resolve(local.normalized)
             } else {
-                t = start + span.microseconds
+                t = start + span
             }
         }
         guard let at else { return t }

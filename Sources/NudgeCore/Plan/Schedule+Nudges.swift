@@ -10,7 +10,7 @@ extension Commitment {
         let snooze = o.snoozedUntil
         if !o.dueHandled {
             if o.handled == 0, let rb = remindBefore, rb > .zero {
-                let r = o.due + -rb.microseconds
+                let r = o.due - rb
                 if r >= o.created, snooze.map({ r >= $0 }) ?? true, r < o.due {
                     return PlannedNudge(occurrence: o.id, kind: .reminder, sequence: seq, at: r, usesFollowUp: false)
                 }
@@ -24,7 +24,7 @@ extension Commitment {
         }
         guard o.followUpsUsed < followUps else { return nil }
         return PlannedNudge(
-            occurrence: o.id, kind: .followUp, sequence: seq, at: last + followUp.microseconds, usesFollowUp: true)
+            occurrence: o.id, kind: .followUp, sequence: seq, at: last + followUp, usesFollowUp: true)
     }
 
     /// When a pending occurrence counts as missed: max(due + grace, first delivered + grace, last snooze
@@ -32,13 +32,13 @@ extension Commitment {
     /// `catchUpMiss` (settings `catch_up = "miss"`), which records it at due + grace regardless.
     public func missedAt(_ o: Occurrence, catchUpMiss: Bool = false) -> Instant? {
         guard o.isPending else { return nil }
-        var t = o.due + grace.microseconds
+        var t = o.due + grace
         if let first = o.firstDelivered {
-            t = max(t, first + grace.microseconds)
+            t = max(t, first + grace)
         } else if !catchUpMiss {
             return nil
         }
-        if let s = o.snoozedUntil { t = max(t, s + followUp.microseconds) }
+        if let s = o.snoozedUntil { t = max(t, s + followUp) }
         return t
     }
 }
