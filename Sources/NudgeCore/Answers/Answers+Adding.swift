@@ -96,16 +96,7 @@ extension Answers {
 
     /// An id made from the title ("Call Sam back" → "call-sam-back"), unique among `taken`.
     public static func freshID(from title: String, taken: Set<String>) -> CommitmentID {
-        var base = ""
-        for s in title.lowercased().unicodeScalars {
-            if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
-                base.unicodeScalars.append(s)
-            } else if !base.isEmpty, base.last != "-" {
-                base += "-"
-            }
-            if base.count >= 24 { break }
-        }
-        while base.last == "-" { base.removeLast() }
+        var base = CommitmentID.slug(title, limit: 24)
         if CommitmentID(base) == nil { base = "promise" }
         var candidate = base
         var n = 2

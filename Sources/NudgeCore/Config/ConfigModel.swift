@@ -16,6 +16,23 @@ public struct CommitmentID: Hashable, Comparable, Sendable, CustomStringConverti
     /// An id known to match the pattern (made by nudge itself).
     init(made text: String) { rawValue = text }
 
+    /// Text as an id would write it: lowercase letters and digits, every other run a single "-", none
+    /// at the ends ("Call Sam back!" → "call-sam-back"); at most `limit` characters. Not always valid
+    /// (it may be empty or begin with a digit).
+    static func slug(_ text: String, limit: Int = .max) -> String {
+        var out = ""
+        for s in text.lowercased().unicodeScalars {
+            if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
+                out.unicodeScalars.append(s)
+            } else if !out.isEmpty, out.last != "-" {
+                out += "-"
+            }
+            if out.count >= limit { break }
+        }
+        while out.last == "-" { out.removeLast() }
+        return out
+    }
+
     public var description: String { rawValue }
 
     public static func < (a: CommitmentID, b: CommitmentID) -> Bool { a.rawValue < b.rawValue }

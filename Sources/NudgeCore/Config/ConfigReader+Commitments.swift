@@ -281,15 +281,7 @@ extension ConfigReader {
 
     /// A valid id close to an invalid one ("Call Mom" → "call-mom").
     static func suggestID(_ text: String) -> String? {
-        var out = ""
-        for s in text.lowercased().unicodeScalars {
-            if ("a"..."z").contains(s) || ("0"..."9").contains(s) {
-                out.unicodeScalars.append(s)
-            } else if !out.isEmpty, out.last != "-" {
-                out += "-"
-            }
-        }
-        while out.last == "-" { out.removeLast() }
+        var out = CommitmentID.slug(text)
         while let f = out.unicodeScalars.first, ("0"..."9").contains(f) { out.removeFirst() }
         return CommitmentID(out) == nil ? nil : out
     }
