@@ -2,6 +2,13 @@ import ArgumentParser
 import Foundation
 import NudgeCore
 
+/// When a one-off is due (`add`, `repair`): `--at`, a moment ahead.
+struct Due: ParsableArguments {
+    @Option(help: "When it is due, e.g. '19:00', '7pm', 'tomorrow 9:00', 'fri 18:00', 'in 20m'.") var at: String
+
+    func instant(_ a: Answers) throws -> Instant { try moment(at, direction: .future, zone: a.zone, now: a.now) }
+}
+
 extension Nudge {
     /// `nudge add`: a one-off promise from the shell.
     struct Add: ParsableCommand {
@@ -10,19 +17,19 @@ extension Nudge {
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "What you promised.") var title: String
-        @Option(help: "When it is due, e.g. '19:00', '7pm', 'tomorrow 9:00', 'fri 18:00', 'in 20m'.") var at: String
+        @OptionGroup var due: Due
         @Option(help: "Its id (default: made from the title).") var id: String?
         @Option(help: "Who it is to.") var with: String?
         @Option(help: "A reminder this long before, e.g. '15m'.") var remindBefore: String?
 
         func run() throws {
             let a = try answers(options)
-            let due = try moment(at, direction: .future, zone: a.zone, now: a.now)
+            let due = try self.due.instant(a)
             let remind = try remindBefore.map { try span($0, what: "--remind-before") }
             let added = try refusing { () throws(AnswerError) in
                 try a.add(title, due: due, id: id, with: with, remindBefore: remind)
             }
-            print("added \(added.id): \(title), due \(TimestampFormat.systemd(due, zone: a.zone))")
+            print(a.said(added))
         }
     }
 
@@ -60,21 +67,16 @@ extension Nudge {
 extension Nudge {
     /// `nudge repair`: make up for a miss.
     struct Repair: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Make up for a missed promise: adds a one-off make-up linked to the miss.")
+        static let configuration = CommandConfiguration(abstract: "Make up for a miss with a one-off linked to it.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment that was missed (id or unique prefix).") var id: String
-        @Option(help: "When you will make it right, e.g. 'tomorrow 19:00'.") var at: String
+        @OptionGroup var due: Due
 
         func run() throws {
             let a = try answers(options)
-            let due = try moment(at, direction: .future, zone: a.zone, now: a.now)
-            let added = try refusing { () throws(AnswerError) in try a.repair(id, at: due) }
-            let missed = added.repairs.map { TimestampFormat.systemd($0, zone: a.zone) } ?? ""
-            print(
-                "added \(added.id): \(added.title), due \(TimestampFormat.systemd(due, zone: a.zone)); "
-                    + "keeping it repairs the miss of \(missed)")
+            let added = try refusing { [due = try due.instant(a)] () throws(AnswerError) in try a.repair(id, at: due) }
+            print(a.said(added))
         }
     }
 }

@@ -69,8 +69,7 @@ extension Nudge {
 
         @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
-        @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').")
-        var at: String?
+        @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').") var at: String?
 
         func validate() throws {
             if target.next && at != nil {
@@ -94,14 +93,7 @@ extension Nudge {
 
         @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
-        @Option(help: "Why, for the record.")
-        var reason: String?
-
-        func validate() throws {
-            if let reason, let problem = TextRules.problem(reason, field: "reason") {
-                throw ValidationError(problem)
-            }
-        }
+        @Option(help: "Why, for the record.") var reason: String?
 
         func run() throws {
             let a = try answers(options)

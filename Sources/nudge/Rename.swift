@@ -4,11 +4,10 @@ import NudgeCore
 extension Nudge {
     /// `nudge rename`: carry a commitment's history over to its new id.
     struct Rename: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Move a commitment's history to a new id (after changing its id in the config).")
+        static let configuration = CommandConfiguration(abstract: "Carry a commitment's history over to its new id.")
 
         @OptionGroup var options: ConfigOptions
-        @Argument(help: "The id it had.") var old: String
+        @Argument(help: "The id it had before the config changed it.") var old: String
         @Argument(help: "The id it has now.") var new: String
 
         func run() throws {

@@ -75,7 +75,10 @@ public struct Answers {
 
     /// `nudge skip [ID] [--reason R] [--next]`.
     public func skip(_ id: String?, reason: String?, next: Bool = false) throws(AnswerError) -> Answered {
-        try answering(id, verb: "skip", next: next) {
+        if let reason, let problem = TextRules.problem(reason, field: "reason") {
+            throw AnswerError("\(problem); keep the reason to one line of plain text", .badInput)
+        }
+        return try answering(id, verb: "skip", next: next) {
             try store.answer($0.occurrence, .skipped, at: now, reason: reason ?? "skipped", now: now)
         }
     }
@@ -184,6 +187,14 @@ extension Answers {
         let judged = late.microseconds == 0 ? "on the dot" : how
         return out
             + "kept \(kept.commitment): \(title(kept.commitment)) (\(judged)\(isOnTime(kept) ? ", on time" : ""))"
+    }
+
+    /// What `nudge add` and `nudge repair` say: the id, title and due time, and for a make-up the miss it
+    /// repairs.
+    public func said(_ added: Added) -> String {
+        let out = "added \(added.id): \(added.title), due \(TimestampFormat.systemd(added.due, zone: zone))"
+        guard let missed = added.repairs else { return out }
+        return out + "; keeping it repairs the miss of \(TimestampFormat.systemd(missed, zone: zone))"
     }
 
     /// The id and span of `nudge snooze [ID] [SPAN]`: with one argument that reads as a span (digits

@@ -46,6 +46,13 @@ public enum DeliveryState: String, Sendable {
     case unknown
 }
 
+/// A ledger row's state: planned from when it is recorded until it is settled as one of `DeliveryState`'s.
+enum Ledger: String, CustomStringConvertible {
+    case planned, sent, failed, unknown
+
+    var description: String { rawValue }
+}
+
 /// Where channels keep the ids of what they sent, per occurrence and channel (the record, or nothing).
 public protocol MessageLedger: Sendable {
     /// The last id recorded for an occurrence through a channel (a desktop notification id to replace).

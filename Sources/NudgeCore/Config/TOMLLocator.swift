@@ -310,17 +310,11 @@ private struct TOMLLocatorBuilder {
         while true {
             scanner.skipBlanks()
             guard let c = scanner.current, c != "\n", c != "\r", c != "#" else { return }
-            switch c {
-            case "}":
-                scanner.advance()
-                return
-            case ",":
-                scanner.advance()
-            default:
-                let before = scanner.index
-                keyValue(in: node, depth: depth)
-                if scanner.index == before { scanner.advance() }
-            }
+            let before = scanner.index
+            if c != "}" && c != "," { keyValue(in: node, depth: depth) }
+            // A separator, the closing brace, or what no key-value could read is stepped over.
+            if scanner.index == before { scanner.advance() }
+            if c == "}" { return }
         }
     }
 }

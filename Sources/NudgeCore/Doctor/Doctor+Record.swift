@@ -124,12 +124,12 @@ extension Doctor {
             a.error.map { Self.oneLine($0) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         let results = last.attempts.map { a in "\(a.channel) \(a.state)" + (note(a).map { " [\($0)]" } ?? "") }
-        let detail = "\(when), \(last.kind) \(last.commitment): " + results.joined(separator: ", ")
+        let detail = "\(when), \(last.kind.rawValue) \(last.commitment): " + results.joined(separator: ", ")
         func test(_ a: LastNudge.Attempt) -> String { "run: " + nudge("test-channel \(Self.quote(a.channel))") }
-        if let failed = last.attempts.first(where: { $0.state == "failed" }) {
+        if let failed = last.attempts.first(where: { $0.state == .failed }) {
             return .failed(check, detail, fix: test(failed))
         }
-        if let doubtful = last.attempts.first(where: { $0.state != "sent" || note($0) != nil }) {
+        if let doubtful = last.attempts.first(where: { $0.state != .sent || note($0) != nil }) {
             return .warning(check, detail, fix: test(doubtful))
         }
         return .passed(check, detail)

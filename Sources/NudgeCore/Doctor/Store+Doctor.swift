@@ -7,17 +7,15 @@ public struct LastNudge: Sendable, Equatable {
     /// How the nudge went on one channel.
     public struct Attempt: Sendable, Equatable {
         public var channel: String
-        /// "sent", "failed" or "unknown".
-        public var state: String
+        public var state: DeliveryState
         /// Why it failed, or the note of a fallback that took it.
         public var error: String?
     }
 
     /// When it was sent or given up on (the latest of its channels).
     public var at: Instant
-    public var commitment: String
-    /// "reminder", "due", "follow-up"…
-    public var kind: String
+    public var commitment: CommitmentID
+    public var kind: NudgeKind
     /// One per channel, by channel name.
     public var attempts: [Attempt]
 }
@@ -43,21 +41,25 @@ extension Store {
             let latest = """
                 SELECT n.occurrence, n.kind, n.sequence, o.commitment FROM nudge n
                 JOIN occurrence o ON o.id = n.occurrence
-                WHERE n.state != 'planned' ORDER BY n.at DESC, n.id DESC LIMIT 1
+                WHERE n.state != '\(Ledger.planned)' ORDER BY n.at DESC, n.id DESC LIMIT 1
                 """
             guard let last = try Row.fetchOne(db, sql: latest) else { return nil }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT channel, state, error, at FROM nudge
-                    WHERE occurrence = ? AND kind = ? AND sequence = ? AND state != 'planned' ORDER BY channel
+                    WHERE occurrence = ? AND kind = ? AND sequence = ? AND state != '\(Ledger.planned)' ORDER BY channel
                     """,
                 arguments: [last["occurrence"] as Int64, last["kind"] as String, last["sequence"] as Int64])
             let at = rows.map { $0["at"] as Int64 }.max() ?? 0
             return LastNudge(
-                at: Instant(microseconds: at), commitment: last["commitment"], kind: last["kind"],
-                attempts: rows.map { LastNudge.Attempt(channel: $0["channel"], state: $0["state"], error: $0["error"]) }
-            )
+                at: Instant(microseconds: at), commitment: CommitmentID(made: last["commitment"]),
+                kind: NudgeKind(rawValue: last["kind"]) ?? .due,
+                attempts: rows.map {
+                    LastNudge.Attempt(
+                        channel: $0["channel"], state: DeliveryState(rawValue: $0["state"]) ?? .unknown,
+                        error: $0["error"])
+                })
         }
     }
 }

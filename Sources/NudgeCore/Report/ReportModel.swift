@@ -223,24 +223,29 @@ extension Report {
 extension Report.CommitmentPart {
     /// The id, title, person and rate, then the figures, then the heatmap.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: ReportKey.self)
-        try c.encode(id, forKey: "id")
-        try c.encode(title, forKey: "title")
-        try c.encode(with, forKey: "with")
-        try c.encode(perDay, forKey: "perDay")
-        try figures.encode(into: &c)
-        try c.encode(heatmap, forKey: "heatmap")
+        try figures.encode(
+            to: encoder, after: ["id": id, "title": title, "with": with, "perDay": perDay], before: ["heatmap": heatmap]
+        )
     }
 }
 
 extension Report.PersonPart {
     /// The name, their commitments and rate, then the figures.
     public func encode(to encoder: Encoder) throws {
+        try figures.encode(to: encoder, after: ["name": name, "commitments": commitments, "perDay": perDay])
+    }
+}
+
+extension ReportFigures {
+    /// A part's own values in order, the figures beside them, then what follows them.
+    func encode(
+        to encoder: Encoder, after head: KeyValuePairs<String, any Encodable>,
+        before tail: KeyValuePairs<String, any Encodable> = [:]
+    ) throws {
         var c = encoder.container(keyedBy: ReportKey.self)
-        try c.encode(name, forKey: "name")
-        try c.encode(commitments, forKey: "commitments")
-        try c.encode(perDay, forKey: "perDay")
-        try figures.encode(into: &c)
+        for (key, value) in head { try c.encode(value, forKey: ReportKey(stringValue: key)) }
+        try encode(into: &c)
+        for (key, value) in tail { try c.encode(value, forKey: ReportKey(stringValue: key)) }
     }
 }
 

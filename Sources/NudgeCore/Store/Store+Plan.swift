@@ -136,7 +136,8 @@ extension Store {
                         retry && attempts <= Self.retryDelays.count
                         ? s.at.microseconds + Self.retryDelays[attempts - 1].microseconds : nil
                     try db.execute(
-                        sql: "UPDATE nudge SET state = 'failed', error = ?, at = ?, retry_at = ? WHERE id = ?",
+                        sql:
+                            "UPDATE nudge SET state = '\(Ledger.failed)', error = ?, at = ?, retry_at = ? WHERE id = ?",
                         arguments: [reason, s.at.microseconds, next, s.delivery.row])
                 }
             }
@@ -153,15 +154,15 @@ extension Store {
                 sql: """
                     UPDATE occurrence SET first_delivered = (
                         SELECT MIN(n.attempted_at) FROM nudge n
-                        WHERE n.occurrence = occurrence.id AND n.state = 'planned' AND n.attempted_at IS NOT NULL)
+                        WHERE n.occurrence = occurrence.id AND n.state = '\(Ledger.planned)' AND n.attempted_at IS NOT NULL)
                     WHERE first_delivered IS NULL AND EXISTS (
                         SELECT 1 FROM nudge n
-                        WHERE n.occurrence = occurrence.id AND n.state = 'planned' AND n.attempted_at IS NOT NULL)
+                        WHERE n.occurrence = occurrence.id AND n.state = '\(Ledger.planned)' AND n.attempted_at IS NOT NULL)
                     """)
             try db.execute(
                 sql: """
-                    UPDATE nudge SET state = 'unknown', at = attempted_at, error = 'interrupted while sending'
-                    WHERE state = 'planned' AND attempted_at IS NOT NULL
+                    UPDATE nudge SET state = '\(Ledger.unknown)', at = attempted_at, error = 'interrupted while sending'
+                    WHERE state = '\(Ledger.planned)' AND attempted_at IS NOT NULL
                     """)
             return db.changesCount
         }
@@ -183,8 +184,8 @@ extension Store {
         try queue.write { db in
             try db.execute(
                 sql: """
-                    UPDATE nudge SET state = 'failed', error = 'not sent: answered before it went out'
-                    WHERE state = 'planned' AND attempted_at IS NULL AND occurrence IN (
+                    UPDATE nudge SET state = '\(Ledger.failed)', error = 'not sent: answered before it went out'
+                    WHERE state = '\(Ledger.planned)' AND attempted_at IS NULL AND occurrence IN (
                         SELECT id FROM occurrence WHERE outcome IS NOT NULL AND NOT (
                             outcome = 'missed' AND nudge.kind = 'repair'))
                     """)
@@ -192,7 +193,7 @@ extension Store {
                 db,
                 sql: """
                     SELECT id, occurrence, kind, sequence, channel, planned_at FROM nudge
-                    WHERE state = 'planned' AND attempted_at IS NULL ORDER BY id
+                    WHERE state = '\(Ledger.planned)' AND attempted_at IS NULL ORDER BY id
                     """
             ).compactMap { row in
                 guard let kind = NudgeKind(rawValue: row["kind"]) else { return nil }
@@ -223,7 +224,7 @@ extension Store {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO nudge (occurrence, kind, sequence, channel, state, planned_at, at)
-                        VALUES (?, ?, ?, ?, 'planned', ?, ?)
+                        VALUES (?, ?, ?, ?, '\(Ledger.planned)', ?, ?)
                         """,
                     arguments: [
                         n.occurrence, n.kind.rawValue, n.sequence, channel, n.at.microseconds, now.microseconds,
@@ -285,7 +286,7 @@ extension Store {
                 sql: """
                     SELECT n.id, n.occurrence, n.kind, n.sequence, n.channel, n.planned_at FROM nudge n
                     JOIN occurrence o ON o.id = n.occurrence
-                    WHERE n.state = 'failed' AND n.retry_at IS NOT NULL AND n.retry_at <= ?
+                    WHERE n.state = '\(Ledger.failed)' AND n.retry_at IS NOT NULL AND n.retry_at <= ?
                         AND (o.outcome IS NULL OR n.kind = 'repair')
                     """, arguments: [now.microseconds])
             var out: [Delivery] = []
@@ -293,7 +294,7 @@ extension Store {
                 guard let kind = NudgeKind(rawValue: row["kind"]) else { continue }
                 try db.execute(
                     sql: """
-                        UPDATE nudge SET state = 'planned', attempts = attempts + 1, retry_at = NULL, attempted_at = NULL
+                        UPDATE nudge SET state = '\(Ledger.planned)', attempts = attempts + 1, retry_at = NULL, attempted_at = NULL
                         WHERE id = ?
                         """,
                     arguments: [row["id"] as Int64])
@@ -310,7 +311,7 @@ extension Store {
     public func nextRetry() throws -> Instant? {
         try queue.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT MIN(retry_at) FROM nudge WHERE state = 'failed' AND retry_at IS NOT NULL"
+                db, sql: "SELECT MIN(retry_at) FROM nudge WHERE state = '\(Ledger.failed)' AND retry_at IS NOT NULL"
             ).map(Instant.init(microseconds:))
         }
     }

@@ -234,28 +234,24 @@ extension CalendarSpec {
         if tm.year > Self.maxYear { return -1 }
         var t = tm
         _ = clock.mktime(&t)
-        var cmp = 0
+        let asked = (tm.year, tm.month, tm.day, tm.hour, tm.minute, tm.second)
+        let normal = (t.year, t.month, t.day, t.hour, t.minute, t.second)
+        if normal == asked { return 1 }
+        if normal < asked { return -1 }
+        // Moved forward: the field after the first one that changed starts from its lowest value.
         if t.year != tm.year {
-            cmp = t.year < tm.year ? -1 : 1
             t.month = 1
         } else if t.month != tm.month {
-            cmp = t.month < tm.month ? -1 : 1
             t.day = 1
         } else if t.day != tm.day {
-            cmp = t.day < tm.day ? -1 : 1
             t.hour = 0
         } else if t.hour != tm.hour {
-            cmp = t.hour < tm.hour ? -1 : 1
             t.minute = 0
         } else if t.minute != tm.minute {
-            cmp = t.minute < tm.minute ? -1 : 1
             t.second = 0
-        } else if t.second != tm.second {
-            cmp = t.second < tm.second ? -1 : 1
         }
-        if cmp < 0 { return -1 }
-        if cmp > 0 { tm = t }
-        return cmp == 0 ? 1 : 0
+        tm = t
+        return 0
     }
 
     @inline(__always)
