@@ -149,6 +149,27 @@ struct BadInputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.database)) == before)
     }
 
+    @Test func anEmptiedRecordIsRefusedNotStartedAfresh() throws {
+        let cli = try CLIRunner(config: Self.far)
+        #expect(try cli.run(["add", "Call Sam", "--at", "tomorrow 10:00"]).status == 0)
+        _ = try cli.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        // Something outside nudge cut the record to nothing: nudge must not quietly begin a new history in it.
+        try Data().write(to: URL(fileURLWithPath: cli.database))
+        try? FileManager.default.removeItem(atPath: cli.database + "-wal")
+        expectClean(try cli.run(["status"]), status: 74, says: "is empty (0 bytes)")
+        expectClean(try cli.run(["add", "Call Sam", "--at", "tomorrow 10:00"]), status: 74, says: "remove it to start")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.database)).isEmpty)
+    }
+
+    @Test func aFreshRecordIsCreatedWholeOrNotAtAll() throws {
+        let cli = try CLIRunner(config: Self.far)
+        #expect(try cli.run(["status"]).status == 0)
+        let state = (cli.database as NSString).deletingLastPathComponent
+        let names = try FileManager.default.contentsOfDirectory(atPath: state)
+        #expect(names.filter { $0.hasPrefix("nudge.sqlite.new") }.isEmpty, "\(names)")
+        #expect(try cli.query("SELECT count(*) FROM grdb_migrations") != "0")
+    }
+
     /// Mounts something for a test (root only); nil, with the reason, when that is not possible here.
     func mount(_ args: [String]) -> Bool {
         let p = Process()

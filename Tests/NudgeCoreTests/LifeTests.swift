@@ -284,7 +284,7 @@ struct LifeTests {
             case .snooze(let id, let span):
                 return "snooze \(id): \(life.show(try answers.snooze(id, until: life.now + span).due))"
             case .undo:
-                let undone = try life.cli.undo(since: life.now - Span.hours(24), commitment: nil, now: life.now)
+                let undone = try life.cli.undo(since: life.now - Span.hours(24), commitments: nil, now: life.now)
                 if let (o, _) = undone { answered[o.id] = nil }
                 return "undo: " + (undone.map { "\($0.0.commitment) \(life.show($0.0.due))" } ?? "nothing")
             case .add(let id, let span, let remind):

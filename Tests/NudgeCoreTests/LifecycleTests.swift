@@ -94,7 +94,7 @@ struct LifecycleTests {
         try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
         _ = try life.answers.done("meds")
         life.now = try life.t("2026-12-01 08:06")
-        #expect(try life.store.undo(since: life.now - Span.hours(24), commitment: nil, now: life.now) != nil)
+        #expect(try life.store.undo(since: life.now - Span.hours(24), commitments: nil, now: life.now) != nil)
         let kept = try life.answers.done("meds", at: try life.t("2026-12-01 07:01"))
         #expect(life.show(kept.due) == "12-01 08:00")
         #expect(kept.lateness == .minutes(-59))
@@ -187,6 +187,38 @@ struct LifecycleTests {
         try life.liveAsDaemon(until: try life.t("2026-11-30 09:00"))
         #expect(life.nudges("call-mom") == ["due@11-29 19:00", "repair@11-30 07:30"])
         #expect(try life.outcomes("call-mom") == ["11-29 19:00 missed"])
+    }
+
+    @Test func aMakeUpIsReachedByTheCommitmentsOwnIdAndCountsAsARepairNotASecondKeep() throws {
+        let life = try Life(
+            """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["console"]
+
+            [[commitment]]
+            id = "call-mom"
+            title = "Call Mom"
+            when = "Sun 19:00"
+            follow_ups = 0
+            grace = "4h"
+            repair = true
+            """, start: "2026-11-29 12:00")
+        try life.liveAsDaemon(until: try life.t("2026-11-30 09:00"))
+        let added = try life.answers.repair("call-mom", at: try life.t("2026-11-30 19:00"))
+        #expect(added.title == "Call Mom (make-up)")
+        try life.liveAsDaemon(until: try life.t("2026-11-30 19:05"))
+        #expect(life.nudges(added.id.rawValue) == ["due@11-30 19:00"])
+        // The commitment's own id reaches the make-up, and so does a prefix of it.
+        #expect(try life.answers.done("call").commitment == added.id)
+        #expect(try life.outcomes("call-mom") == ["11-29 19:00 missed"])
+        // The miss stays a miss and is repaired; the make-up is no second keep and no row of its own.
+        let records = try life.store.outcomeRecords(config: life.config, repaired: try life.store.repaired())
+        #expect(records.map(\.subject.commitment.rawValue) == ["call-mom"])
+        #expect(records.map(\.repaired) == [true])
+        // Taken back by the commitment's id too.
+        #expect(try life.answers.undo("call-mom").commitment == added.id)
+        #expect(try life.store.repaired().isEmpty)
     }
 
     @Test(arguments: ["nudge", "miss"])

@@ -12,9 +12,17 @@ public enum AnswerTarget: Equatable {
     /// How far ahead an answer may reach ("done early").
     public static let earlyWindow = Span.hours(24)
 
-    /// The ids an argument names: the exact one, else every one it is a prefix of.
-    public static func matching(_ id: String, in ids: [CommitmentID]) -> [CommitmentID] {
-        ids.contains { $0.rawValue == id } ? ids.filter { $0.rawValue == id } : ids.filter { $0.rawValue.hasPrefix(id) }
+    /// The ids an argument names: the exact one, else every one it is a prefix of; a make-up whose commitment
+    /// is named too goes with it (`call` names `call-mom`, not also `call-mom-make-up`).
+    public static func matching(
+        _ id: String, in ids: [CommitmentID], makeUps: [CommitmentID: CommitmentID] = [:]
+    ) -> [CommitmentID] {
+        let named =
+            ids.contains { $0.rawValue == id }
+            ? ids.filter { $0.rawValue == id } : ids.filter { $0.rawValue.hasPrefix(id) }
+        guard !makeUps.isEmpty else { return named }
+        let set = Set(named)
+        return named.filter { makeUps[$0].map { !set.contains($0) } ?? true }
     }
 
     /// Resolves an id (exact, else a unique prefix) or, with none, the single pending occurrence.
@@ -25,7 +33,7 @@ public enum AnswerTarget: Equatable {
     /// otherwise the next one is answered early if it is due within 24 h (DESIGN.md §4.5).
     public static func resolve(
         _ id: String?, pending: [Occurrence], commitments: [Commitment], state: PlanState, now: Instant, zone: Zone,
-        verb: String = "done", next: Bool = false
+        verb: String = "done", next: Bool = false, makeUps: [CommitmentID: CommitmentID] = [:]
     ) -> AnswerTarget {
         guard let id else {
             switch pending.count {
@@ -37,7 +45,7 @@ public enum AnswerTarget: Equatable {
             }
         }
         let ids = commitments.map(\.id)
-        let matches = matching(id, in: ids)
+        let matches = matching(id, in: ids, makeUps: makeUps)
         guard let cid = matches.first else {
             var hint = ""
             if let near = Suggest.closest(to: id, in: ids.map(\.rawValue)) { hint = "; did you mean \"\(near)\"?" }
@@ -46,7 +54,11 @@ public enum AnswerTarget: Equatable {
         if matches.count > 1 {
             return .several("\"\(id)\" matches several commitments: " + matches.map(\.rawValue).joined(separator: ", "))
         }
-        if let o = pending.first(where: { $0.commitment == cid }) { return .pending(o) }
+        // Its own pending occurrence or a make-up of it, whichever is due nearer to now.
+        let candidates = pending.filter { $0.commitment == cid || makeUps[$0.commitment] == cid }
+        if let o = candidates.min(by: { abs(($0.due - now).microseconds) < abs(($1.due - now).microseconds) }) {
+            return .pending(o)
+        }
         guard let c = commitments.first(where: { $0.id == cid }) else { return .nothing("no commitment \"\(id)\"") }
         let ended = state.lastEnded[cid]
         let upcoming = c.upcomingDue(pending: nil, lastEnded: ended, firstSeen: state.firstSeen[cid] ?? now)

@@ -80,7 +80,11 @@ extension Answers {
     public func undo(_ id: String?) throws(AnswerError) -> Undone {
         let cid = try id.map { id throws(AnswerError) in try commitment(id) }
         var undone: (Occurrence, Outcome?)?
-        try record { undone = try store.undo(since: now - AnswerTarget.earlyWindow, commitment: cid, now: now) }
+        try record {
+            // A commitment's id reaches its make-ups too.
+            let ids = try cid.map { cid in [cid] + (try store.makeUps()).filter { $0.value == cid }.map(\.key) }
+            undone = try store.undo(since: now - AnswerTarget.earlyWindow, commitments: ids, now: now)
+        }
         guard let (o, old) = undone else {
             throw AnswerError("no answer in the last 24 hours to take back")
         }

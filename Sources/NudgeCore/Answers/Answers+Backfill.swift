@@ -82,7 +82,8 @@ extension Answers {
             }
             return pending[0].commitment
         }
-        let matches = AnswerTarget.matching(id, in: config.commitments.map(\.id))
+        let matches = AnswerTarget.matching(
+            id, in: config.commitments.map(\.id), makeUps: (try? store.makeUps()) ?? [:])
         guard matches.count == 1 else {
             var hint = ""
             if matches.isEmpty, let near = Suggest.closest(to: id, in: config.commitments.map(\.id.rawValue)) {

@@ -121,7 +121,7 @@ public struct Answers {
         do {
             target = AnswerTarget.resolve(
                 id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(),
-                now: now, zone: zone, verb: verb, next: next)
+                now: now, zone: zone, verb: verb, next: next, makeUps: try store.makeUps())
         } catch {
             throw failure(error)
         }

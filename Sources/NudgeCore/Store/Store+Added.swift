@@ -58,6 +58,18 @@ extension Store {
         }
     }
 
+    /// Make-ups (`nudge repair`) by id, with the commitment whose miss each one makes up for: answers given
+    /// with that commitment's id reach them, and reports count them as repairs, not as promises of their own.
+    public func makeUps() throws -> [CommitmentID: CommitmentID] {
+        try queue.read { db in
+            var out: [CommitmentID: CommitmentID] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = a.repair_of")
+            for row in rows { out[CommitmentID(made: row[0])] = CommitmentID(made: row[1]) }
+            return out
+        }
+    }
+
     /// The last missed occurrence of a commitment, for `nudge repair`.
     public func lastMiss(_ commitment: CommitmentID) throws -> Occurrence? {
         try queue.read { db in

@@ -61,7 +61,7 @@ extension Store {
 
     /// Reverts the last answer given since `since` (for `commitment`, if given): the occurrence goes
     /// back to what it was. Returns the occurrence and what it was set back to (nil outcome: pending).
-    public func undo(since: Instant, commitment: CommitmentID?, now: Instant) throws -> (Occurrence, Outcome?)? {
+    public func undo(since: Instant, commitments: [CommitmentID]?, now: Instant) throws -> (Occurrence, Outcome?)? {
         try queue.write { db in
             var sql = """
                 SELECT a.id AS aid, a.occurrence, a.old_outcome, a.old_outcome_at FROM amendment a
@@ -69,9 +69,9 @@ extension Store {
                 WHERE a.undone IS NULL AND a.at >= ?
                 """
             var args: [(any DatabaseValueConvertible)?] = [since.microseconds]
-            if let commitment {
-                sql += " AND o.commitment = ?"
-                args.append(commitment.rawValue)
+            if let commitments {
+                sql += " AND o.commitment IN (\(commitments.map { _ in "?" }.joined(separator: ", ")))"
+                args += commitments.map(\.rawValue)
             }
             sql += " ORDER BY a.at DESC, a.id DESC LIMIT 1"
             guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(args)) else { return nil }

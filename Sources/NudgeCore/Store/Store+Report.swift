@@ -2,7 +2,8 @@ import GRDB
 
 extension Store {
     /// The outcome record of every ended occurrence, read straight from the record: a report over years
-    /// of history reads only the columns it shows, in no particular order (the report sorts).
+    /// of history reads only the columns it shows, in no particular order (the report sorts). A make-up is
+    /// left out: keeping it counts as the repair of its miss, not as a promise of its own.
     public func outcomeRecords(config: Config, repaired: Set<Int64>) throws -> [OutcomeRecord] {
         let byID = Dictionary(config.commitments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         return try queue.read { db in
@@ -15,6 +16,7 @@ extension Store {
                 sql: """
                     SELECT id, commitment, due, outcome, outcome_at, lateness FROM occurrence
                     WHERE outcome IS NOT NULL AND outcome_at IS NOT NULL
+                    AND commitment NOT IN (SELECT id FROM added WHERE repair_of IS NOT NULL)
                     """)
             var raw = ""
             var subject: OutcomeRecord.Subject?

@@ -68,24 +68,17 @@ public final class Store: Sendable {
                     atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             if !fm.fileExists(atPath: path) {
-                guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    let why = errno
-                    let (text, problem) = Self.explain(CocoaError(.fileWriteUnknown), path: path)
-                    throw StoreError.cannotOpen(
-                        path, problem == .temporary ? text : String(cString: strerror(why)),
-                        problem == .temporary ? .temporary : .cannotCreate)
-                }
+                try Self.create(path)
+            } else if let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size == 0,
+                !fm.fileExists(atPath: path + "-wal")
+            {
+                // nudge never leaves an empty record (`create`): something else cut this one short.
+                throw StoreError.cannotOpen(
+                    path,
+                    "it is empty (0 bytes): something outside nudge cut it short; restore it from a backup, or remove "
+                        + "it to start a new record", .corrupt)
             }
-            var config = Configuration()
-            config.busyMode = .timeout(10)
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA foreign_keys = ON")
-                // Sorting years of history in memory, and reading it through the page cache, is ten
-                // times faster than SQLite's temporary files and 4 KiB reads; an idle daemon touches
-                // neither.
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                try db.execute(sql: "PRAGMA mmap_size = 268435456")
-            }
+            let config = Self.configuration
             queue = try DatabaseQueue(path: path, configuration: config)
             // A record of a newer nudge is left byte for byte as it is: checked before anything is written.
             let superseded = try queue.read { db in try Self.migrator.hasBeenSuperseded(db) }
@@ -106,6 +99,44 @@ public final class Store: Sendable {
         } catch {
             let (why, problem) = Self.explain(error, path: path)
             throw StoreError.cannotOpen(path, why, problem)
+        }
+    }
+
+    /// How every connection to the record is set up.
+    static var configuration: Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Sorting years of history in memory, and reading it through the page cache, is ten times faster
+            // than SQLite's temporary files and 4 KiB reads; an idle daemon touches neither.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+        }
+        return config
+    }
+
+    /// Creates a new record whole or not at all: built beside its place (0600, WAL, every migration) and then
+    /// linked into it, so a crash never leaves an empty or half-made record, and of two processes creating it
+    /// at once, one wins and the other opens that one.
+    static func create(_ path: String) throws {
+        let fresh = "\(path).new-\(getpid())"
+        unlink(fresh)
+        defer { for name in [fresh, fresh + "-wal", fresh + "-shm"] { unlink(name) } }
+        guard FileManager.default.createFile(atPath: fresh, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
+            let why = errno
+            let (text, problem) = explain(CocoaError(.fileWriteUnknown), path: path)
+            throw StoreError.cannotOpen(
+                path, problem == .temporary ? text : String(cString: strerror(why)),
+                problem == .temporary ? .temporary : .cannotCreate)
+        }
+        let queue = try DatabaseQueue(path: fresh, configuration: configuration)
+        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try migrator.migrate(queue)
+        try queue.close()
+        if link(fresh, path) != 0 && errno != EEXIST {
+            throw StoreError.cannotOpen(path, String(cString: strerror(errno)), .cannotCreate)
         }
     }
 
