@@ -170,6 +170,27 @@ struct BadInputTests {
         #expect(try cli.query("SELECT count(*) FROM grdb_migrations") != "0")
     }
 
+    @Test func withNoProcessToTryTheParserInTheConfigIsNotParsedAtAll() throws {
+        // As another user allowed a single process, nudge itself: the parser's trial child cannot start.
+        guard getuid() == 0 else { return peerMissing("the test needs root, to run nudge as nobody with setpriv") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-nproc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.toml").path
+        try Self.far.write(toFile: config, atomically: true, encoding: .utf8)
+        for path in [dir.path, config] { chown(path, 65534, 65534) }
+        let r = try runProcess(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=1", CLIRunner.binary, "check",
+                "--config", config,
+            ],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": dir.path, "TZ": "UTC"])
+        #expect(r.status == 78, "\(r)")
+        #expect(r.err.contains("no process could be started to try the parser in"), "\(r.err)")
+        #expect(!r.err.contains("Fatal error") && r.out.isEmpty, "\(r)")
+    }
+
     /// Mounts something for a test (root only); nil, with the reason, when that is not possible here.
     func mount(_ args: [String]) -> Bool {
         let p = Process()
