@@ -138,6 +138,14 @@ public struct ConfigLoader: Sendable {
                 refuse("\(dir) can be written by others, who could replace it", fix: "chmod go-w '\(dir)'")
             }
         }
+        if reader.holdsSecrets, let mode, mode & 0o044 != 0 {
+            reader.diagnostics.append(
+                Diagnostic(
+                    .error, file: path, line: 0, column: 0,
+                    message: "refusing a config with [sync] while it is readable by "
+                        + (mode & 0o040 != 0 ? "its group" : "others"),
+                    hint: "it says where your server's password is; fix with: chmod go-rw '\(path)'"))
+        }
         let sorted = reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         let ok = !sorted.contains { $0.severity == .error }
         return Result(config: ok ? config : nil, diagnostics: sorted)

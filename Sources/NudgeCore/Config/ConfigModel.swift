@@ -200,6 +200,31 @@ public struct Commitment: Sendable {
     public var note: String?
 }
 
+/// Sharing the record through a CalDAV collection (`[sync]`, DESIGN.md §10).
+public struct SyncSettings: Sendable, Equatable {
+    /// Where the password comes from: never the config text.
+    public enum Password: Sendable, Equatable {
+        /// A file only its owner can read.
+        case file(String)
+        /// A program that prints it (`pass show dav`), run without a shell.
+        case command([String])
+    }
+
+    /// The calendar collection, ending in "/".
+    public var url: String
+    public var username: String
+    public var password: Password
+    /// This machine's name in the shared record.
+    public var device: String
+    /// How often to look for answers while something is pending.
+    public var poll: Span
+    /// Certificates to trust instead of the system's (a self-signed server).
+    public var caFile: String?
+
+    public static let defaultPoll = Span.minutes(1)
+    public static let minPoll = Span.seconds(10)
+}
+
 /// A loaded, validated config.
 public struct Config: Sendable {
     /// The file it was read from.
@@ -208,6 +233,8 @@ public struct Config: Sendable {
     /// Every channel a commitment may name, the built-in ones included.
     public var channels: [String: Channel]
     public var commitments: [Commitment]
+    /// nil: the record stays on this machine.
+    public var sync: SyncSettings? = nil
 }
 
 extension Config {

@@ -2,7 +2,7 @@ import Foundation
 import TOMLKit
 
 extension ConfigReader {
-    static let topKeys = ["settings", "channel", "commitment"]
+    static let topKeys = ["settings", "channel", "commitment", "sync"]
     static let settingsKeys = ["timezone", "quiet_hours", "channels", "fallback", "catch_up"]
     static let commitmentKeys = [
         "id", "title", "with", "when", "once", "every", "at", "remind_before", "follow_up", "follow_ups", "on_time",
@@ -36,7 +36,8 @@ extension ConfigReader {
                 hint: channelHint(settings.fallback, known: known))
         }
         let commitments = self.commitments(root, settings: settings, known: known)
-        return Config(path: path, settings: settings, channels: channels, commitments: commitments)
+        let sync = self.sync(root)
+        return Config(path: path, settings: settings, channels: channels, commitments: commitments, sync: sync)
     }
 
     // MARK: [settings]

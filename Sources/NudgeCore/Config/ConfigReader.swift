@@ -12,6 +12,8 @@ struct ConfigReader {
     var diagnostics: [Diagnostic] = []
     /// Set when the config defines something that runs programs (for the permission rule).
     var runsPrograms: String?
+    /// Set when the config says where credentials are (`[sync]`): then nobody else may read it.
+    var holdsSecrets = false
 
     typealias Path = [TOMLPathComponent]
 
