@@ -35,13 +35,33 @@ extension Nudge {
             // Added promises are read from the record at each run, like the config's after a reload.
             let config = try loadConfig(options, store: store)
             let desktop = DesktopChannel(listening: true)
-            let daemon = NudgeCore.Daemon(
-                .init(
-                    config: config, configPath: options.path, store: store, logger: logger, desktop: desktop,
-                    send: Channels(desktop: desktop, ledger: store, log: logger).send))
+            var parts = NudgeCore.Daemon.Parts(
+                config: config, configPath: options.path, store: store, logger: logger, desktop: desktop,
+                send: Channels(desktop: desktop, ledger: store, log: logger).send)
+            parts.syncRound = { [path = options.path] in Self.syncInAChild(config: path) }
+            let daemon = NudgeCore.Daemon(parts)
             daemon.onStop = { Foundation.exit(0) }
             withExtendedLifetime(lock) {
                 daemon.run()
+            }
+        }
+
+        /// One `nudge sync` round as a child process, so that the daemon never loads libcurl; nil when it
+        /// went well, else what it said.
+        static func syncInAChild(config: String) -> String? {
+            let program =
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+            do {
+                // The user's session and where nudge's files are; nothing of systemd's.
+                let environment = ProcessInfo.processInfo.environment
+                var base = Subprocess.userEnvironment(environment)
+                for key in ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "TZDIR"] { base[key] = environment[key] }
+                let r = try Subprocess.run(
+                    [program, "sync", "--config", config], base: base, timeout: .seconds(120))
+                return r.exitStatus == 0 ? nil : r.outputTail.isEmpty ? r.ending : r.outputTail
+            } catch {
+                return error.localizedDescription
             }
         }
     }

@@ -13,7 +13,7 @@ struct Nudge: ParsableCommand {
             Resume.self, Remove.self, Rename.self,
             History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self,
             Check.self, Doctor.self, Init.self,
-            Calendar.self,
+            Calendar.self, Sync.self,
         ]
     )
 

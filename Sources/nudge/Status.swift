@@ -13,8 +13,11 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let summary = StatusSummary(
+            var summary = StatusSummary(
                 config: a.config, state: try a.store.planState(), pending: try a.store.pending(), now: a.now)
+            if let settings = a.config.sync {
+                summary.sync(settings, last: try a.store.lastSyncRound(), now: a.now, zone: a.zone)
+            }
             if json {
                 print(try Output.json(summary), terminator: "")
             } else if short {

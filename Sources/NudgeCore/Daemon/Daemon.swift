@@ -28,6 +28,8 @@ public final class Daemon: @unchecked Sendable {
         public var dropSettle = Span.seconds(3)
         /// How many nudges are sent at once.
         public var width = 4
+        /// One round with the [sync] server (nil: none); returns what went wrong, or nil.
+        public var syncRound: (@Sendable () -> String?)? = nil
 
         public init(
             config: Config, configPath: String, store: Store, logger: Logger, desktop: DesktopChannel,
@@ -67,6 +69,8 @@ public final class Daemon: @unchecked Sendable {
     var reloadGeneration = 0
     /// How many configs were taken up since the start.
     var reloads = 0
+    /// Rounds with the [sync] server: whether one runs, when the last began, the last answer it covered.
+    var sync: (running: Bool, last: Instant?, answered: Int64) = (false, nil, 0)
     /// A config that drops pending occurrences, waiting to be read again unchanged: its text and when.
     var droppingConfig: (text: Data, since: Instant)?
     let busySince = Locked<Instant?>(nil)
@@ -153,6 +157,9 @@ public final class Daemon: @unchecked Sendable {
                 width: parts.width)
             runner.stopping = { [stopped] in stopped.withLock { $0 } }
             next = try runner.run(now: now)
+            if let due = syncIfDue(now: now, pending: !(try store.pending()).isEmpty) {
+                next = min(next ?? due, due)
+            }
             dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {
             let why = StoreError.during(error, path: store.path)?.localizedDescription ?? "\(error)"

@@ -27,11 +27,35 @@ public struct StatusSummary: Sendable, Encodable {
         public var until: String
     }
 
+    /// How sharing through [sync] stands.
+    public struct Sync: Sendable, Encodable {
+        public var url: String
+        /// When the last round ran (nil: never).
+        public var lastRound: String?
+        public var ok: Bool
+        /// Why the last round failed.
+        public var problem: String?
+        /// Seconds since the last round.
+        public var agoSeconds: Int64?
+    }
+
     public var version = 1
     public var now: String
     public var pending: [Pending]
     public var next: [Upcoming]
     public var paused: [Paused]
+    /// nil without [sync].
+    public var sync: Sync?
+
+    /// Adds how the last sync round went (`Store.lastSyncRound`).
+    public mutating func sync(
+        _ settings: SyncSettings, last: (at: Instant, ok: Bool, message: String?)?, now: Instant, zone: Zone
+    ) {
+        sync = Sync(
+            url: settings.url, lastRound: last.map { TimestampFormat.iso8601($0.at, zone: zone) },
+            ok: last?.ok ?? false,
+            problem: last?.message, agoSeconds: last.map { (now - $0.at).microseconds / 1_000_000 })
+    }
 
     /// The status at `now`.
     ///
@@ -105,6 +129,14 @@ public struct StatusSummary: Sendable, Encodable {
             out += "next:\n"
             for n in next {
                 out += "  \(Self.clock(n.due))  \(n.id)  \(n.title)  (in \(Self.span(n.inSeconds)))\n"
+            }
+        }
+        if let sync {
+            if let ago = sync.agoSeconds {
+                let when = "last synced \(Self.span(max(0, ago))) ago"
+                out += sync.ok ? "sync: \(when) with \(sync.url)\n" : "sync: \(when), failed: \(sync.problem ?? "")\n"
+            } else {
+                out += "sync: not synced yet with \(sync.url); run nudge sync\n"
             }
         }
         return out

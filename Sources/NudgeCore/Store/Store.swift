@@ -283,6 +283,29 @@ public final class Store: Sendable {
             // middle of a batch) is sent after the restart; one attempted and never settled is unknown.
             try db.execute(sql: "ALTER TABLE nudge ADD COLUMN attempted_at INTEGER")
         }
+        m.registerMigration("v6") { db in
+            // One row per occurrence shared through [sync]: its VTODO's ETag as last read or written here,
+            // and the state this machine last wrote or adopted, so that a local answer not yet on the server
+            // is known (the queue) and a change on the server is seen by its ETag.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_item (
+                        uid TEXT PRIMARY KEY,
+                        commitment TEXT NOT NULL,
+                        due INTEGER NOT NULL,
+                        etag TEXT,
+                        written TEXT NOT NULL,
+                        sequence INTEGER NOT NULL DEFAULT 0,
+                        synced_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE sync_round (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        at INTEGER NOT NULL,
+                        ok INTEGER NOT NULL,
+                        message TEXT
+                    );
+                    """)
+        }
         return m
     }
 }

@@ -1,0 +1,261 @@
+import Foundation
+
+/// What an occurrence's VTODO says about it: still open, or answered (how, when, where).
+public struct SyncState: Sendable, Equatable {
+    /// nil: open (NEEDS-ACTION).
+    public var outcome: Outcome?
+    public var at: Instant?
+    /// The machine (or "phone") that answered.
+    public var device: String?
+
+    public static let open = SyncState(outcome: nil, at: nil, device: nil)
+
+    /// How it is kept in `sync_item.written`: "open", or "kept 1796000000000000".
+    public var text: String {
+        guard let outcome else { return "open" }
+        return "\(outcome.rawValue) \(at?.microseconds ?? 0)"
+    }
+
+    /// Whether two states say the same answer (the device does not matter).
+    func same(_ other: SyncState) -> Bool { text == other.text }
+
+    /// What a VTODO says: nudge's own X-NUDGE-OUTCOME first; else COMPLETED (a phone ticked it off) is kept
+    /// at its COMPLETED time, CANCELLED is skipped.
+    init(_ todo: VTodo) {
+        let at = todo.nudge["ANSWERED-AT"].flatMap { Int64($0) }.map(Instant.init(microseconds:))
+        let device = todo.nudge["DEVICE"]
+        if let text = todo.nudge["OUTCOME"], let outcome = Outcome(rawValue: text) {
+            self.init(outcome: outcome, at: at ?? todo.completed ?? todo.stamp, device: device)
+            return
+        }
+        switch todo.status {
+        case .completed: self.init(outcome: .kept, at: todo.completed ?? todo.stamp, device: device ?? "elsewhere")
+        case .cancelled: self.init(outcome: .skipped, at: todo.stamp, device: device ?? "elsewhere")
+        case .needsAction, .inProcess: self.init(outcome: nil, at: nil, device: nil)
+        }
+    }
+
+    public init(outcome: Outcome?, at: Instant?, device: String?) {
+        self.outcome = outcome
+        self.at = at
+        self.device = device
+    }
+}
+
+/// One round of `nudge sync` (DESIGN.md §10): every occurrence of the last 30 and next 7 days is one VTODO
+/// in the collection; what was answered elsewhere is adopted here, what was answered here is written
+/// there, first outcome on the server wins.
+public struct SyncRound {
+    public let config: Config
+    public let settings: SyncSettings
+    public let store: Store
+    public let client: DAVClient
+    public let now: Instant
+
+    /// How far back ended occurrences stay on the server, and how far ahead occurrences are put there.
+    public static let keep = Span.days(30)
+    public static let ahead = Span.days(7)
+
+    /// What a round did.
+    public struct Summary: Sendable, Equatable {
+        /// VTODOs created or rewritten on the server.
+        public var pushed = 0
+        /// Answers given elsewhere and recorded here, as "kept call-mom (due …) on phone".
+        public var adopted: [String] = []
+        /// Old VTODOs deleted.
+        public var deleted = 0
+    }
+
+    public init(config: Config, settings: SyncSettings, store: Store, client: DAVClient, now: Instant) {
+        self.config = config
+        self.settings = settings
+        self.store = store
+        self.client = client
+        self.now = now
+    }
+
+    /// An occurrence to share: recorded (with its id) or only foreseen.
+    struct Item {
+        var commitment: Commitment
+        var due: Instant
+        var occurrence: Occurrence?
+
+        var uid: String { SyncRound.uid(commitment.id, due) }
+        var state: SyncState {
+            guard let o = occurrence, let outcome = o.outcome else { return .open }
+            return SyncState(outcome: outcome, at: o.outcomeAt, device: nil)
+        }
+    }
+
+    /// The same on every machine, and no id in clear: a hash of the commitment id and the due instant.
+    public static func uid(_ id: CommitmentID, _ due: Instant) -> String {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var h = seed
+            for b in "\(id.rawValue)@\(due.microseconds)".utf8 {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
+            return h
+        }
+        let hex = [fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4)].map {
+            let s = String($0, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return "nudge-" + hex.joined()
+    }
+
+    /// Every occurrence to share: those recorded in the last 30 days, and each commitment's next ones in the
+    /// coming 7.
+    func items() throws -> [Item] {
+        var out: [String: Item] = [:]
+        let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let recorded = try store.occurrences(dueSince: now - Self.keep)
+        for o in recorded {
+            guard let c = byID[o.commitment] else { continue }
+            let item = Item(commitment: c, due: o.due, occurrence: o)
+            out[item.uid] = item
+        }
+        let state = try store.planState()
+        for c in config.commitments where c.enabled {
+            var due = c.upcomingDue(
+                pending: state.pending[c.id], lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
+            var count = 0
+            while let d = due, d <= now + Self.ahead, count < 50 {
+                let item = Item(commitment: c, due: d, occurrence: nil)
+                if out[item.uid] == nil { out[item.uid] = item }
+                // A check-in's next due depends on when this one is answered: only the first is foreseen.
+                if case .every = c.schedule { break }
+                due = c.nextDue(afterDue: d, ended: nil)
+                count += 1
+            }
+        }
+        return out.values.sorted { ($0.due, $0.commitment.id.rawValue) < ($1.due, $1.commitment.id.rawValue) }
+    }
+
+    /// The VTODO of an item in a state.
+    func todo(_ item: Item, _ state: SyncState, sequence: Int, keeping old: VTodo?) -> VTodo {
+        let c = item.commitment
+        let planner = Planner(settings: config.settings, commitments: [])
+        var alarms = [item.due]
+        if let before = c.remindBefore { alarms.insert(item.due - before, at: 0) }
+        alarms = alarms.map { c.urgency == .critical ? $0 : planner.shouldHaveGone($0) }
+        var marks: [String: String] = ["DEVICE": settings.device]
+        if let outcome = state.outcome {
+            marks["OUTCOME"] = outcome.rawValue
+            if let at = state.at { marks["ANSWERED-AT"] = String(at.microseconds) }
+            if let device = state.device { marks["DEVICE"] = device }
+        }
+        let status: VTodo.Status
+        switch state.outcome {
+        case nil: status = .needsAction
+        case .kept: status = .completed
+        default: status = .cancelled
+        }
+        return VTodo(
+            uid: item.uid, summary: c.isPrivate ? "A promise" : c.title,
+            description: c.isPrivate
+                ? nil : "Tick it off here when it is done, or on a computer: nudge done \(c.id.rawValue)",
+            due: item.due, status: status, completed: state.outcome == .kept ? state.at : nil, alarms: alarms,
+            stamp: now, sequence: sequence, nudge: marks, extra: old?.extra ?? [])
+    }
+
+    /// Runs the round. Throws when the server cannot be reached or refuses; nothing local is lost then, and
+    /// the next round writes what is queued.
+    public func run() throws -> Summary {
+        var summary = Summary()
+        try client.ensureCollection()
+        let remote = try client.list()
+        let known = try store.syncItems()
+        let items = try items()
+        let base = client.path(client.collection)
+        func href(_ uid: String) -> String { base + uid + ".ics" }
+        // Read what changed on the server since this machine last saw it.
+        let changed = items.compactMap { item -> String? in
+            let h = href(item.uid)
+            guard let etag = remote[h] else { return nil }
+            return etag == known[item.uid]?.etag ? nil : h
+        }
+        let fetched = try client.fetch(changed)
+        for item in items {
+            let h = href(item.uid)
+            let mine = item.state
+            var record = known[item.uid]
+            var serverTodo: VTodo?
+            var serverEtag = remote[h]
+            if let (etag, data) = fetched[h] {
+                serverTodo = try? ICalendar.todos(data, zone: config.settings.timezone).first
+                serverEtag = etag.isEmpty ? serverEtag : etag
+            }
+            // Answered elsewhere and still open here: adopt it.
+            if let todo = serverTodo, mine.outcome == nil {
+                let theirs = SyncState(todo)
+                if theirs.outcome != nil, try adopt(theirs, for: item) {
+                    summary.adopted.append(
+                        "\(theirs.outcome?.rawValue ?? "") \(item.commitment.id) (due "
+                            + "\(TimestampFormat.systemd(item.due, zone: config.settings.timezone))) on "
+                            + (theirs.device ?? "elsewhere"))
+                    try store.saveSyncItem(
+                        SyncItem(
+                            uid: item.uid, commitment: item.commitment.id, due: item.due, etag: serverEtag,
+                            written: theirs.text, sequence: record?.sequence ?? 0), now: now)
+                    continue
+                }
+            }
+            let onServer = serverEtag != nil
+            let writtenHere = record?.written
+            // Nothing new here, and the server holds it: remember its ETag and go on.
+            if onServer,
+                writtenHere == mine.text || (writtenHere == nil && serverTodo.map({ SyncState($0).same(mine) }) == true)
+            {
+                if record?.etag != serverEtag {
+                    record =
+                        record
+                        ?? SyncItem(
+                            uid: item.uid, commitment: item.commitment.id, due: item.due, etag: nil, written: mine.text,
+                            sequence: 0)
+                    record?.etag = serverEtag
+                    if let record { try store.saveSyncItem(record, now: now) }
+                }
+                continue
+            }
+            // Ours to write: new, or answered here since.
+            let sequence = (record?.sequence ?? 0) + 1
+            let ics = ICalendar.write(todo(item, mine, sequence: sequence, keeping: serverTodo))
+            switch try client.put(h, ics, ifMatch: serverEtag) {
+            case .stored(let etag):
+                summary.pushed += 1
+                try store.saveSyncItem(
+                    SyncItem(
+                        uid: item.uid, commitment: item.commitment.id, due: item.due, etag: etag, written: mine.text,
+                        sequence: sequence), now: now)
+            case .conflict:
+                // Changed on the server meanwhile: the next round reads it (first outcome there wins).
+                continue
+            }
+        }
+        summary.deleted = try deleteOld(remote: remote, known: known, href: href)
+        return summary
+    }
+
+    /// Records an answer given elsewhere on the occurrence here (started if it was only foreseen).
+    func adopt(_ theirs: SyncState, for item: Item) throws -> Bool {
+        guard let outcome = theirs.outcome else { return false }
+        let occurrence = try item.occurrence?.id ?? store.startEarly(item.commitment.id, due: item.due, now: now)
+        return try store.answer(
+            occurrence, outcome, at: theirs.at ?? now,
+            reason: outcome == .kept ? nil : "on \(theirs.device ?? "elsewhere")",
+            now: now, via: "sync from \(theirs.device ?? "elsewhere")")
+    }
+
+    /// Deletes the VTODOs of occurrences that ended more than 30 days ago.
+    func deleteOld(remote: [String: String], known: [String: SyncItem], href: (String) -> String) throws -> Int {
+        var deleted = 0
+        for item in known.values where item.due < now - Self.keep && item.written != SyncState.open.text {
+            let h = href(item.uid)
+            if remote[h] != nil, case .conflict = try client.delete(h, ifMatch: remote[h]) { continue }
+            try store.forgetSyncItem(item.uid)
+            deleted += 1
+        }
+        return deleted
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+/// A port nobody listens on now, on loopback.
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in
+            bind(fd, p, length) == 0 ? getsockname(fd, p, &length) : -1
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether something accepts connections on a loopback port.
+func listening(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+/// A real CalDAV server on loopback for one test: Radicale (or Xandikos), user "me" with password "secret",
+/// its collections in a private directory. It can be stopped and started again on the same port and data.
+final class DAVServer {
+    enum Kind { case radicale, xandikos }
+
+    let kind: Kind
+    let dir: URL
+    let port: Int
+    private var process: Process?
+
+    static let user = "me"
+    static let password = "secret"
+
+    /// The collection nudge and the phone share.
+    var collection: String { "http://127.0.0.1:\(port)/\(kind == .radicale ? "me/nudge" : "me/calendars/nudge")/" }
+
+    /// Starts one; nil (with the reason printed, or a failure in CI) when the server is not installed.
+    init?(_ kind: Kind = .radicale) throws {
+        let program = kind == .radicale ? "/usr/bin/radicale" : "/usr/bin/xandikos"
+        guard FileManager.default.isExecutableFile(atPath: program) else {
+            peerMissing("\(program) is not installed; scripts/deps --test installs it (apt-get install \(kind))")
+            return nil
+        }
+        self.kind = kind
+        dir = URL(fileURLWithPath: "/tmp/nudge-dav-" + UUID().uuidString.prefix(8).lowercased())
+        port = freePort()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if kind == .radicale {
+            try "\(Self.user):\(Self.password)\n".write(
+                to: dir.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+            try """
+            [server]
+            hosts = 127.0.0.1:\(port)
+            [auth]
+            type = htpasswd
+            htpasswd_filename = \(dir.path)/users
+            htpasswd_encryption = plain
+            [rights]
+            type = owner_only
+            [storage]
+            filesystem_folder = \(dir.path)/collections
+            [logging]
+            level = warning
+            """.write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        }
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func start() throws {
+        let p = Process()
+        if kind == .radicale {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/radicale")
+            p.arguments = ["--config", dir.appendingPathComponent("config").path]
+        } else {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/xandikos")
+            p.arguments = [
+                "--directory", dir.appendingPathComponent("data").path, "--listen-address", "127.0.0.1", "--port",
+                String(port), "--current-user-principal", "/me", "--defaults",
+            ]
+        }
+        p.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try p.run()
+        process = p
+        let end = Date().addingTimeInterval(15)
+        while !listening(port) {
+            guard p.isRunning, Date() < end else {
+                Issue.record("\(kind) did not start listening on port \(port)")
+                return
+            }
+            usleep(50_000)
+        }
+    }
+
+    /// Stops it: SIGTERM, and SIGKILL when it has not ended after three seconds (Radicale may linger).
+    func stop() {
+        guard let p = process else { return }
+        process = nil
+        if p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        let end = Date().addingTimeInterval(3)
+        while p.isRunning && Date() < end { usleep(20_000) }
+        NudgeCLITests.stop(p, signal: SIGKILL)
+    }
+
+    /// Runs the phone (python caldav, Tests/NudgeCLITests/phone.py): "make", "list", "complete UID"…
+    func phone(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let python = UnitTests.repo.appendingPathComponent(".build/peers/caldav/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            peerMissing("python caldav is not installed in .build/peers/caldav; scripts/deps --test installs it")
+            return (-1, "", "no caldav")
+        }
+        let script = UnitTests.repo.appendingPathComponent("Tests/NudgeCLITests/phone.py").path
+        return try runProcess(
+            python, [script, collection, Self.user, Self.password] + args, environment: ["PATH": "/usr/bin:/bin"])
+    }
+
+    /// The phone's view: every VTODO as a dictionary (uid, summary, status, due, alarms, raw).
+    func todos() throws -> [[String: Any]] {
+        let r = try phone(["list"])
+        #expect(r.status == 0, "\(r.err)")
+        return r.out.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+}

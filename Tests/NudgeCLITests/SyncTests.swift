@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// Two machines and a phone around a real CalDAV server (DESIGN.md §10): two nudge homes, Radicale on
+/// loopback, python caldav as the phone's task app.
+@Suite(.serialized)
+struct SyncTests {
+    /// A config both machines share, with this machine's name, due soon after `now`.
+    static func config(device: String, server: DAVServer, dir: URL) -> String {
+        let now = Date()
+        func at(_ hours: Double) -> String { CLIRunner.clockTime(now.addingTimeInterval(hours * 3600)) }
+        return """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["console"]
+
+            [[commitment]]
+            id = "call-mom"
+            title = "Call Mom"
+            when = "*-*-* \(at(2))"
+            remind_before = "15m"
+
+            [[commitment]]
+            id = "therapy"
+            title = "See Dr. Lund about the panic"
+            note = "Room 4"
+            private = true
+            when = "*-*-* \(at(3))"
+
+            [[commitment]]
+            id = "water"
+            title = "Water the plants"
+            when = "*-*-* \(at(4))"
+
+            [sync]
+            url = "\(server.collection)"
+            username = "\(DAVServer.user)"
+            password_file = "\(dir.path)/dav-password"
+            device = "\(device)"
+            """
+    }
+
+    /// A machine: a nudge home whose config points at the server.
+    static func machine(_ device: String, _ server: DAVServer) throws -> CLIRunner {
+        let cli = try CLIRunner(config: "")
+        _ = FileManager.default.createFile(
+            atPath: cli.dir.appendingPathComponent("dav-password").path, contents: Data("\(DAVServer.password)\n".utf8),
+            attributes: [.posixPermissions: 0o600])
+        try config(device: device, server: server, dir: cli.dir).write(
+            toFile: cli.dir.appendingPathComponent("config.toml").path, atomically: true, encoding: .utf8)
+        chmod(cli.dir.appendingPathComponent("config.toml").path, 0o600)
+        return cli
+    }
+
+    func sync(_ cli: CLIRunner, _ what: String = "") throws -> String {
+        let r = try cli.run(["sync"])
+        #expect(r.status == 0, "\(what): \(r.err)")
+        return r.out
+    }
+
+    func outcome(_ cli: CLIRunner, _ id: String) throws -> String {
+        try cli.query("SELECT outcome FROM occurrence WHERE commitment = '\(id)' ORDER BY due LIMIT 1")
+    }
+
+    @Test func twoMachinesAndAPhoneShareOneVTODOPerOccurrence() throws {
+        guard let server = try DAVServer() else { return }
+        let laptop = try Self.machine("laptop", server)
+        let desktop = try Self.machine("desktop", server)
+
+        // The first round makes the collection and one VTODO per occurrence of the coming week.
+        let first = try sync(laptop, "laptop's first round")
+        #expect(first.contains("21 written"), "\(first)")
+        #expect(try sync(desktop, "desktop's first round").contains("0 written"))
+        let todos = try server.todos()
+        #expect(todos.count == 21, "one VTODO per occurrence, not one per machine: \(todos.count)")
+        #expect(Set(todos.compactMap { $0["uid"] as? String }).count == 21)
+        let mom = todos.filter { $0["summary"] as? String == "Call Mom" }
+        #expect(mom.count == 7)
+        #expect(mom.allSatisfy { ($0["alarms"] as? [String])?.count == 2 }, "a reminder and a due alarm")
+        #expect(todos.filter { $0["summary"] as? String == "A promise" }.count == 7)
+        // A private title, note or id never reaches the server.
+        for todo in todos {
+            let raw = todo["raw"] as? String ?? ""
+            #expect(
+                !raw.contains("Lund") && !raw.contains("panic") && !raw.contains("Room 4") && !raw.contains("therapy"))
+        }
+
+        // Ticked off on the phone: kept on both machines at their next round.
+        let soonest = try #require(mom.min { ($0["due"] as? String ?? "") < ($1["due"] as? String ?? "") })
+        let uid = try #require(soonest["uid"] as? String)
+        #expect(try server.phone(["complete", uid]).status == 0)
+        #expect(try sync(desktop).contains("adopted: kept call-mom"))
+        #expect(try outcome(desktop, "call-mom") == "kept")
+        #expect(try sync(laptop).contains("adopted: kept call-mom"))
+        #expect(try outcome(laptop, "call-mom") == "kept")
+        // No more follow-ups for it: nothing is pending for call-mom on either machine.
+        #expect(
+            try laptop.query("SELECT count(*) FROM occurrence WHERE commitment = 'call-mom' AND outcome IS NULL") == "0"
+        )
+
+        // Answered on one machine: kept on the other.
+        #expect(try laptop.run(["done", "therapy"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: kept therapy"))
+        #expect(try outcome(desktop, "therapy") == "kept")
+        let therapy = try server.todos().filter { $0["summary"] as? String == "A promise" }
+        #expect(therapy.contains { $0["status"] as? String == "COMPLETED" })
+
+        // The server away: the answer waits, and reaches the other machine when it is back.
+        server.stop()
+        #expect(try desktop.run(["skip", "water"]).status == 0)
+        let away = try desktop.run(["sync"])
+        #expect(away.status == 69, "\(away)")
+        #expect(away.err.contains("cannot reach"), "\(away.err)")
+        try server.start()
+        #expect(try sync(desktop).contains("1 written"))
+        #expect(try sync(laptop).contains("adopted: skipped water"))
+        #expect(try outcome(laptop, "water") == "skipped")
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""A phone's task app, played with the python `caldav` library against a test's CalDAV server.
+
+    phone.py URL USER PASSWORD make              create the collection (a VTODO calendar)
+    phone.py URL USER PASSWORD list              print every VTODO as one JSON object per line
+    phone.py URL USER PASSWORD complete UID      tick it off, as a task app does
+    phone.py URL USER PASSWORD cancel UID        cancel it
+
+URL is the collection's, e.g. http://127.0.0.1:5232/me/nudge/.
+"""
+import json
+import sys
+
+import caldav
+
+
+def main():
+    url, user, password, verb = sys.argv[1:5]
+    client = caldav.DAVClient(url=url, username=user, password=password)
+    if verb == "make":
+        base = url.rstrip("/").rsplit("/", 1)
+        client.principal().make_calendar(
+            name="nudge", cal_id=base[1], supported_calendar_component_set=["VTODO"])
+        return
+    calendar = client.calendar(url=url)
+    todos = calendar.todos(include_completed=True)
+    if verb == "list":
+        for t in todos:
+            c = t.icalendar_component
+            alarms = [str(a.get("TRIGGER").to_ical(), "utf-8") for a in c.walk("VALARM")]
+            print(json.dumps({
+                "uid": str(c.get("UID")),
+                "summary": str(c.get("SUMMARY")),
+                "description": str(c.get("DESCRIPTION", "")),
+                "status": str(c.get("STATUS", "")),
+                "due": c.get("DUE").dt.isoformat() if c.get("DUE") else None,
+                "alarms": alarms,
+                "raw": t.data,
+            }))
+        return
+    uid = sys.argv[5]
+    for t in todos:
+        if str(t.icalendar_component.get("UID")) == uid:
+            if verb == "complete":
+                t.complete()
+            elif verb == "cancel":
+                t.icalendar_component["STATUS"] = "CANCELLED"
+                t.save()
+            return
+    sys.exit("phone.py: no to-do " + uid)
+
+
+if __name__ == "__main__":
+    main()
