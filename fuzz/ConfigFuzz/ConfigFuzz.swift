@@ -151,6 +151,86 @@ private func hitsDateTimeColonAssert(_ bytes: UnsafeBufferPointer<UInt8>) -> Boo
     return false
 }
 
+/// The numeric bounds a valid config promises: every span the planner adds stays within a year, follow-ups are at
+/// least a minute apart and at most 20, and a simulated first day of its life makes progress without a flood.
+private func withinBounds(_ config: Config) -> Int {
+    for c in config.commitments {
+        func check(_ name: String, _ span: Span?, _ low: Span = .zero) {
+            guard let span else { return }
+            if span < low || span > Defaults.maxSpan {
+                fatalError("ConfigFuzz: \(c.id.rawValue).\(name) is \(span.microseconds) us, outside the bounds")
+            }
+        }
+        check("remind_before", c.remindBefore)
+        check("follow_up", c.followUp, Defaults.minFollowUp)
+        check("on_time", c.onTime)
+        check("grace", c.grace)
+        if case .every(let cadence, _, _) = c.schedule {
+            if cadence < Defaults.minFollowUp {
+                fatalError("ConfigFuzz: \(c.id.rawValue).every is \(cadence.microseconds) us")
+            }
+        }
+        if c.followUps < 0 || c.followUps > Defaults.maxFollowUps {
+            fatalError("ConfigFuzz: \(c.id.rawValue).follow_ups is \(c.followUps)")
+        }
+    }
+    return live(config)
+}
+
+/// One simulated day of the planner over the config, every nudge delivered, nothing answered: time moves forward
+/// at every step and no commitment gets more than three nudges a minute (a cadence or follow-up is a minute at
+/// least).
+private func live(_ config: Config) -> Int {
+    let planner = Planner(settings: config.settings, commitments: config.commitments)
+    var state = PlanState()
+    var nextID: Int64 = 1
+    var now = loader.now
+    let end = now + Span.days(1)
+    var sent = 0
+    func update(_ id: Int64, _ change: (inout Occurrence) -> Void) {
+        for (cid, var o) in state.pending where o.id == id {
+            change(&o)
+            state.pending[cid] = o
+        }
+    }
+    for _ in 0..<100_000 {
+        let (effects, next) = planner.step(now: now, state: state)
+        for effect in effects {
+            switch effect {
+            case .firstSeen(let id, let at): state.firstSeen[id] = at
+            case .start(let id, let due, let since):
+                state.pending[id] = Occurrence(id: nextID, commitment: id, due: due, created: min(since, now))
+                nextID += 1
+            case .end(let id, let outcome, let at, _):
+                for (cid, var o) in state.pending where o.id == id {
+                    o.outcome = outcome
+                    o.outcomeAt = at
+                    state.pending[cid] = nil
+                    state.lastEnded[cid] = o
+                }
+            case .send(let n):
+                sent += 1
+                update(n.occurrence) { o in
+                    o.handle(n)
+                    if o.firstDelivered == nil { o.firstDelivered = now }
+                }
+            case .drop(let n): update(n.occurrence) { $0.handle(n) }
+            case .digest(let items):
+                sent += 1
+                for n in items { update(n.occurrence) { $0.handle(n) } }
+            case .away: break
+            }
+        }
+        if !effects.isEmpty { continue }
+        guard let next, next < end else { break }
+        if next <= now { fatalError("ConfigFuzz: the planner wants to wake at \(next), not after \(now)") }
+        now = next
+    }
+    let limit = 3 * 24 * 60 * max(1, config.commitments.count)
+    if sent > limit { fatalError("ConfigFuzz: \(sent) nudges in a day from \(config.commitments.count) commitments") }
+    return sent
+}
+
 /// Called by libFuzzer once per input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -183,6 +263,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let config = result.config {
         let summary = ConfigSummary(config, now: loader.now)
         for item in summary.commitments { sink &+= item.schedule.utf8.count &+ item.next.count }
+        sink &+= withinBounds(config)
     }
     return sink == -1 ? 1 : 0
 }

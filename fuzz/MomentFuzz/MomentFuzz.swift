@@ -3,7 +3,8 @@
 // One input is read as `nudge add --at`, `snooze --until`, `done --at` and `history --since` read it
 // (`Moment.resolve`, in all three directions), and as a systemd timestamp (`Timestamp.parseDetailed`, which
 // `nudge calendar --base-time` and a config's `once` use). Zones and "now" are fixed so that a finding reproduces
-// exactly. A broken property traps (`fatalError`), which libFuzzer reports as a crash.
+// exactly. It is read once more as the command line does (`Input.moment`), which bounds it to a century either
+// way. A broken property traps (`fatalError`), which libFuzzer reports as a crash.
 import Foundation
 import FuzzDriver
 import NudgeCore
@@ -39,6 +40,25 @@ private func moments(_ text: String, in place: (zone: Zone, now: Instant)) -> In
             sink &+= TimestampFormat.relative(instant, now: place.now).utf8.count
         } catch {
             sink &+= (error.errorDescription ?? "").utf8.count
+        }
+    }
+    return sink &+ bounded(text, in: place)
+}
+
+/// `Input.moment` never returns a moment more than a century from now, nor one on the wrong side of it.
+private func bounded(_ text: String, in place: (zone: Zone, now: Instant)) -> Int {
+    var sink = 0
+    for direction in [MomentDirection.future, .past, .either] {
+        do {
+            let t = try Input.moment(text, direction: direction, zone: place.zone, now: place.now)
+            if abs((t - place.now).microseconds) > Input.farthest.microseconds {
+                violated("Input.moment accepted \(t), more than a century away", text, place)
+            }
+            if direction == .future && t < place.now { violated("Input.moment: a future \(t) is past", text, place) }
+            if direction == .past && t > place.now { violated("Input.moment: a past \(t) is ahead", text, place) }
+            sink &+= Int(truncatingIfNeeded: (t + Span.days(366)).microseconds & 1)
+        } catch {
+            sink &+= error.message.utf8.count
         }
     }
     return sink

@@ -2,7 +2,8 @@
 //
 // One input is one span as a config (`every`, `follow_ups`, `quiet_hours`…) or `nudge snooze` takes it. A span
 // that parses is formatted and parsed again; the same is done for the first eight bytes read as a length in
-// microseconds. A broken property traps (`fatalError`), which libFuzzer reports as a crash.
+// microseconds. The same text is also read as the command line reads a span (`Input.span`: a unit, above
+// zero, at most a year), which must never accept what it promises to refuse. A broken property traps (`fatalError`), which libFuzzer reports as a crash.
 import Foundation
 import FuzzDriver
 import NudgeCore
@@ -26,6 +27,27 @@ private func roundTrip(_ span: Span, from text: String) -> Int {
     return written.utf8.count
 }
 
+/// The command line's bounded reading: anything it accepts is longer than zero, within the limit, has a unit,
+/// and can be added to any moment within a century of now without overflow.
+private func commandLine(_ text: String) -> Int {
+    let span: Span
+    do {
+        span = try Input.span(text, what: "the snooze")
+    } catch {
+        return error.message.utf8.count
+    }
+    if span <= .zero || span > .days(366) {
+        fatalError("SpanFuzz: Input.span accepted \"\(text)\" as \(span.microseconds) us")
+    }
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
+        fatalError("SpanFuzz: Input.span accepted \"\(text)\", which has no unit")
+    }
+    let now = Instant(seconds: 1_800_000_000)
+    let far = now + Input.farthest
+    return (far + span).description.utf8.count &+ (now - Input.farthest - span).description.utf8.count
+}
+
 /// Called by libFuzzer once per input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -41,6 +63,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         sink &+= (error.errorDescription ?? "").utf8.count
         if let understood = error.understood { sink &+= understood.description.utf8.count }
     }
+    sink &+= commandLine(text)
     // Any length at all, negative ones written with a leading "-".
     if size >= 8 {
         var raw: UInt64 = 0
