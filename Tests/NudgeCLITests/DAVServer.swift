@@ -36,7 +36,7 @@ func listening(_ port: Int) -> Bool {
 /// A real CalDAV server on loopback for one test: Radicale (or Xandikos), user "me" with password "secret",
 /// its collections in a private directory. It can be stopped and started again on the same port and data.
 final class DAVServer {
-    enum Kind { case radicale, xandikos }
+    enum Kind: Sendable { case radicale, xandikos }
 
     let kind: Kind
     let dir: URL

@@ -62,8 +62,9 @@ struct SyncTests {
         try cli.query("SELECT outcome FROM occurrence WHERE commitment = '\(id)' ORDER BY due LIMIT 1")
     }
 
-    @Test func twoMachinesAndAPhoneShareOneVTODOPerOccurrence() throws {
-        guard let server = try DAVServer() else { return }
+    @Test(arguments: [DAVServer.Kind.radicale, .xandikos])
+    func twoMachinesAndAPhoneShareOneVTODOPerOccurrence(_ kind: DAVServer.Kind) throws {
+        guard let server = try DAVServer(kind) else { return }
         let laptop = try Self.machine("laptop", server)
         let desktop = try Self.machine("desktop", server)
 

@@ -87,7 +87,13 @@ public struct DAVClient: Sendable {
             body:
                 #"<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>"#
         )
-        if found.status == 207 { return }
+        // Some servers (Xandikos) answer 207 for a missing collection, with a 404 inside.
+        if found.status == 207 {
+            let missing = try xml(found).children(DAVXML.dav, "response").contains {
+                $0.child(DAVXML.dav, "status")?.text.contains(" 404") == true
+            }
+            if !missing { return }
+        }
         try check(found, "looking for the collection", allow: [404])
         let made = try request(
             "MKCALENDAR", collection, headers: ["Content-Type: application/xml; charset=utf-8"],
