@@ -54,7 +54,7 @@ struct ResidentDaemonTests {
         let sent = Locked<[String]>([])
         let zone: Zone
 
-        init(_ toml: String, start: String) throws {
+        init(_ toml: String, start: String, syncRound: (@Sendable () -> String?)? = nil) throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-rd-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
             try Self.write(toml, to: dir + "/config.toml")
@@ -78,6 +78,7 @@ struct ResidentDaemonTests {
                     return .sent
                 }, clock: clock, fallbackCounts: true)
             parts.dropSettle = Span(microseconds: 300_000)
+            parts.syncRound = syncRound
             daemon = Daemon(parts)
         }
 
@@ -131,6 +132,35 @@ struct ResidentDaemonTests {
         follow_ups = 2
         grace = "2h"
         """
+
+    @Test func syncRoundsComeOnlyWhileSomethingIsPendingAndJustAfterAnAnswer() throws {
+        let rounds = Locked(0)
+        let sync = "\n[sync]\nurl = \"http://127.0.0.1:9/me/nudge/\"\nusername = \"me\"\npassword_file = \"/p\"\n"
+        let h = try Harness(Self.daily + sync, start: "2026-12-01 06:00") {
+            rounds.withLock { $0 += 1 }
+            return nil
+        }
+        h.daemon.start()
+        // Nothing pending: no round, and no wake-up before the promise is due.
+        #expect(rounds.withLock { $0 } == 0)
+        #expect(h.clock.deadline == (try h.t("2026-12-01 08:00")))
+        // Due: a round at once, then one a minute (poll) while it is pending.
+        try h.advance(to: "2026-12-01 08:00")
+        #expect(h.eventually { rounds.withLock { $0 } == 1 })
+        for minute in 1...3 {
+            #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-01 08:0\(minute)")) })
+            try h.advance(to: "2026-12-01 08:0\(minute)")
+            #expect(h.eventually { rounds.withLock { $0 } == 1 + minute })
+        }
+        // Answered from the command line: one round a second later, then none while nothing is pending.
+        _ = try h.answers().done("meds")
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-01 08:03:01")) })
+        try h.advance(to: "2026-12-01 08:03:01")
+        #expect(h.eventually { rounds.withLock { $0 } == 5 })
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-02 08:00")) })
+        try h.advance(to: "2026-12-01 20:00")
+        #expect(rounds.withLock { $0 } == 5)
+    }
 
     @Test func nudgesAtThePlannedTimeOnItsClockAndRecordsAMiss() throws {
         let h = try Harness(Self.daily, start: "2026-12-01 07:00")
