@@ -107,12 +107,19 @@ struct SyncTests {
         let therapy = try server.todos().filter { $0["summary"] as? String == "A promise" }
         #expect(therapy.contains { $0["status"] as? String == "COMPLETED" })
 
+        // The doctor sees the server and the credentials; status says when the last round was.
+        let doctor = try laptop.run(["doctor"])
+        #expect(doctor.out.contains("answers and takes the credentials of me"), "\(doctor.out)")
+        #expect(try laptop.run(["status"]).out.contains("sync: last synced"))
+
         // The server away: the answer waits, and reaches the other machine when it is back.
         server.stop()
         #expect(try desktop.run(["skip", "water"]).status == 0)
         let away = try desktop.run(["sync"])
         #expect(away.status == 69, "\(away)")
         #expect(away.err.contains("cannot reach"), "\(away.err)")
+        #expect(try desktop.run(["status"]).out.contains("failed: cannot reach"))
+        #expect(try desktop.run(["doctor"]).out.contains("✗ sync"))
         try server.start()
         #expect(try sync(desktop).contains("1 written"))
         #expect(try sync(laptop).contains("adopted: skipped water"))

@@ -101,7 +101,7 @@ public struct Doctor {
         let record = examineRecord()
         let zone = examineZone(config.config)
         return config.checks + [record.check] + examineDesktop(config.config) + examinePrograms(config.config)
-            + examineSystemd() + [zone.check, lastNudge(record.store, zone: zone.zone)]
+            + examineSystemd() + examineSync(config.config) + [zone.check, lastNudge(record.store, zone: zone.zone)]
     }
 
     /// Every check as text, one line each (and a fix line under a problem).
