@@ -47,26 +47,46 @@ final class DAVServer {
     static let password = "secret"
 
     /// The collection nudge and the phone share.
-    var collection: String { "http://127.0.0.1:\(port)/\(kind == .radicale ? "me/nudge" : "me/calendars/nudge")/" }
+    var collection: String {
+        "\(tls ? "https" : "http")://127.0.0.1:\(port)/\(kind == .radicale ? "me/nudge" : "me/calendars/nudge")/"
+    }
+
+    /// Whether it speaks HTTPS, with a self-signed certificate for 127.0.0.1 in `certificate`.
+    let tls: Bool
+    var certificate: String { dir.appendingPathComponent("cert.pem").path }
 
     /// Starts one; nil (with the reason printed, or a failure in CI) when the server is not installed.
-    init?(_ kind: Kind = .radicale) throws {
+    /// `tls` (Radicale only): HTTPS with a certificate made for the test.
+    init?(_ kind: Kind = .radicale, tls: Bool = false) throws {
         let program = kind == .radicale ? "/usr/bin/radicale" : "/usr/bin/xandikos"
         guard FileManager.default.isExecutableFile(atPath: program) else {
             peerMissing("\(program) is not installed; scripts/deps --test installs it (apt-get install \(kind))")
             return nil
         }
         self.kind = kind
+        self.tls = tls
         dir = URL(fileURLWithPath: "/tmp/nudge-dav-" + UUID().uuidString.prefix(8).lowercased())
         port = freePort()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         if kind == .radicale {
             try "\(Self.user):\(Self.password)\n".write(
                 to: dir.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+            var tlsLines = ""
+            if tls {
+                let key = dir.appendingPathComponent("key.pem").path
+                let made = try runProcess(
+                    "/usr/bin/openssl",
+                    [
+                        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+                    ], environment: ["PATH": "/usr/bin:/bin"])
+                #expect(made.status == 0, "\(made.err)")
+                tlsLines = "ssl = True\ncertificate = \(certificate)\nkey = \(key)\n"
+            }
             try """
             [server]
             hosts = 127.0.0.1:\(port)
-            [auth]
+            \(tlsLines)[auth]
             type = htpasswd
             htpasswd_filename = \(dir.path)/users
             htpasswd_encryption = plain

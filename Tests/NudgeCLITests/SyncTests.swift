@@ -125,4 +125,19 @@ struct SyncTests {
         #expect(try sync(laptop).contains("adopted: skipped water"))
         #expect(try outcome(laptop, "water") == "skipped")
     }
+
+    @Test func overHTTPSTheServerIsVerified() throws {
+        guard let server = try DAVServer(.radicale, tls: true) else { return }
+        let laptop = try Self.machine("laptop", server)
+        let path = laptop.dir.appendingPathComponent("config.toml").path
+        // Not trusted by the system: refused, and nothing sent.
+        let refused = try laptop.run(["sync"])
+        #expect(refused.status == 69, "\(refused)")
+        #expect(refused.err.contains("certificate"), "\(refused.err)")
+        // Trusted through ca_file: it works.
+        let config = try String(contentsOfFile: path, encoding: .utf8) + "\nca_file = \"\(server.certificate)\"\n"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o600)
+        #expect(try sync(laptop, "over https").contains("21 written"))
+    }
 }
