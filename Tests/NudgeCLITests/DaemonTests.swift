@@ -182,4 +182,30 @@ struct DaemonTests {
         #expect(Int(try cli.query("select count(*) from nudge where state = 'unknown'")) == 3)
         #expect(Int(try cli.query("select count(*) from nudge")) == 3)
     }
+
+    /// Context switches of every thread of `pid` so far.
+    func switches(_ pid: Int32) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0) { sum, task in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
+            return sum
+                + status.split(separator: "\n").filter { $0.contains("ctxt_switches:") }
+                .compactMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }.reduce(0, +)
+        }
+    }
+
+    @Test func anIdleDaemonOnANewRecordSleeps() throws {
+        // Nothing due for years, no watchdog: between two looks the process runs no instruction at all.
+        let cli = try CLIRunner(config: BadInputTests.far)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify, watchdog: false)
+        defer { child.stop() }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        _ = notify.wait(for: "never", timeout: 1.5)
+        let before = switches(child.process.processIdentifier)
+        _ = notify.wait(for: "never", timeout: 3)
+        let woken = switches(child.process.processIdentifier) - before
+        print("daemon: idle on a new record, \(woken) context switches in 3 s")
+        #expect(woken == 0)
+    }
 }

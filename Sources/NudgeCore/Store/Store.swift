@@ -55,6 +55,9 @@ public final class Store: Sendable {
     /// The file.
     public let path: String
     let queue: DatabaseQueue
+    /// The connection that built a new record, closed. Kept, not released: releasing a GRDB queue (its actor)
+    /// starts Swift concurrency's thread pool, whose monitor then wakes the process every second on Linux.
+    private let builder: DatabaseQueue?
 
     /// Opens (creating it 0600 in a 0700 directory) and migrates the record at `path`; refuses one
     /// written by a newer schema without changing it.
@@ -67,9 +70,8 @@ public final class Store: Sendable {
                 try fm.createDirectory(
                     atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            if !fm.fileExists(atPath: path) {
-                try Self.create(path)
-            } else if let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size == 0,
+            builder = fm.fileExists(atPath: path) ? nil : try Self.create(path)
+            if builder == nil, let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size == 0,
                 !fm.fileExists(atPath: path + "-wal")
             {
                 // nudge never leaves an empty record (`create`): something else cut this one short.
@@ -118,8 +120,8 @@ public final class Store: Sendable {
 
     /// Creates a new record whole or not at all: built beside its place (0600, WAL, every migration) and then
     /// linked into it, so a crash never leaves an empty or half-made record, and of two processes creating it
-    /// at once, one wins and the other opens that one.
-    static func create(_ path: String) throws {
+    /// at once, one wins and the other opens that one. Returns the connection that built it, closed.
+    static func create(_ path: String) throws -> DatabaseQueue {
         let fresh = "\(path).new-\(getpid())"
         unlink(fresh)
         defer { for name in [fresh, fresh + "-wal", fresh + "-shm"] { unlink(name) } }
@@ -138,6 +140,7 @@ public final class Store: Sendable {
         if link(fresh, path) != 0 && errno != EEXIST {
             throw StoreError.cannotOpen(path, String(cString: strerror(errno)), .cannotCreate)
         }
+        return queue
     }
 
     /// Why the record cannot be opened, in words that say what to do, and what kind of trouble it is: a
