@@ -18,7 +18,8 @@ extension Nudge {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the config and show each commitment's next due times.",
-            discussion: "Problems are printed as FILE:LINE:COL: error: MESSAGE; any error exits with status 78."
+            discussion:
+                "Problems are printed as FILE:LINE:COL: error: MESSAGE; any error exits with status 78 (75 when the system, not the file, is at fault: try again)."
         )
 
         @OptionGroup var options: ConfigOptions
@@ -39,7 +40,7 @@ extension Nudge {
                     FileHandle.standardError.write(
                         Data("nudge: \(errors) error\(errors == 1 ? "" : "s") in \(path)\n".utf8))
                 }
-                throw ExitCode(ExitStatus.config.rawValue)
+                throw ExitCode(result.exitStatus.rawValue)
             }
             // History the config no longer names: most likely an id changed in the config.
             if let store, let orphans = try? Answers(config: config, store: store, now: .now).orphans() {

@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import NudgeCore
 
-/// Loads the config or exits 78 with its diagnostics on standard error (with a record, leaving out the
+/// Loads the config or exits 78 (75 when it failed only for now) with its diagnostics on standard error (with a record, leaving out the
 /// warning about a passed `once` the record has already seen).
 func loadConfig(_ options: ConfigOptions, store: Store? = nil) throws -> Config {
     let path = options.path
     let result = ConfigLoader().load(path: path)
     FileHandle.standardError.write(Data(result.shown(seen: (try? store?.seenIDs()) ?? []).utf8))
-    guard let config = result.config else { throw ExitCode(ExitStatus.config.rawValue) }
+    guard let config = result.config else { throw ExitCode(result.exitStatus.rawValue) }
     return config
 }
 
@@ -31,6 +31,11 @@ func recordFailure(_ error: Error) -> CLIError {
         return CLIError("cannot record: \(error.localizedDescription)", code: .temporaryFailure)
     }
     return CLIError(failure.localizedDescription, code: failure.problem.map(ExitStatus.init) ?? .config)
+}
+
+extension ConfigLoader.Result {
+    /// 78, or 75 when the config could not be read only for now.
+    var exitStatus: ExitStatus { isTemporary ? .temporaryFailure : .config }
 }
 
 extension ExitStatus {

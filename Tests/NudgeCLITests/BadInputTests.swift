@@ -186,7 +186,8 @@ struct BadInputTests {
                 "--config", config,
             ],
             environment: ["PATH": "/usr/bin:/bin", "HOME": dir.path, "TZ": "UTC"])
-        #expect(r.status == 78, "\(r)")
+        // The file is fine: the system is out of processes, a temporary failure (75, not 78).
+        #expect(r.status == 75, "\(r)")
         #expect(r.err.contains("no process could be started to try the parser in"), "\(r.err)")
         #expect(!r.err.contains("Fatal error") && r.out.isEmpty, "\(r)")
     }

@@ -15,6 +15,8 @@ public struct ConfigLoader: Sendable {
 
         /// Whether any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+        /// Whether it failed only for now (see `Diagnostic.temporary`).
+        public var isTemporary: Bool { diagnostics.contains { $0.temporary } }
 
         /// The diagnostics to print, a line each: all but the warning about a passed `once` the record
         /// has already seen (its ids in `seen`).

@@ -103,6 +103,7 @@ struct ConfigReader {
                 at: SourcePosition(line: 1, column: 1, length: 1),
                 "cannot read the config safely now: no process could be started to try the parser in (\(why))",
                 hint: "the system is out of processes or memory; try again in a moment")
+            diagnostics[diagnostics.count - 1].temporary = true
             return nil
         }
         if let line = ParserGuard.fatalLine(source, trial: trial) {

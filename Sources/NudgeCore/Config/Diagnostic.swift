@@ -22,6 +22,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// For the warning that a `once` has passed: the commitment's id. The warning matters only while
     /// the record has never seen it (then nothing will be scheduled); afterwards it is left out.
     public var pastOnce: String?
+    /// The trouble is the system's, not the file's (no process to try the parser in): the same file may
+    /// load in a moment, so the command line exits 75 rather than 78.
+    public var temporary = false
 
     /// Creates a diagnostic.
     public init(
