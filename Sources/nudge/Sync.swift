@@ -15,8 +15,7 @@ extension Nudge {
                 throw CLIError("\(a.config.path) has no [sync] table; see nudge.toml(5), SYNC", code: .config)
             }
             do {
-                let round = SyncRound(
-                    config: a.config, settings: settings, store: a.store, client: try settings.client(), now: a.now)
+                let round = SyncRound(config: a.config, store: a.store, client: try settings.client(), now: a.now)
                 let summary = try round.run()
                 try? a.store.recordSyncRound(at: a.now, ok: true, message: nil)
                 for line in summary.adopted { print("adopted: \(line)") }

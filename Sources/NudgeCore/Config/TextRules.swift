@@ -46,3 +46,14 @@ public enum TextRules {
             : "keep the \(field) to one short line of plain text; details belong in note"
     }
 }
+
+extension String {
+    /// The text with each scalar that `table` names replaced by its text there.
+    func escaped(by table: [Unicode.Scalar: String]) -> String {
+        var out = ""
+        for c in unicodeScalars {
+            if let replacement = table[c] { out += replacement } else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
+}

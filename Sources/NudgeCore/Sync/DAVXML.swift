@@ -50,21 +50,12 @@ public enum DAVXML {
         return try reader.document()
     }
 
+    /// XML's five named entities, by name.
+    static let entities: [String: Unicode.Scalar] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+    static let escapes = Dictionary(uniqueKeysWithValues: entities.map { ($0.value, "&\($0.key);") })
+
     /// Escapes text for element content or attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { text.escaped(by: escapes) }
 
     struct Reader {
         let bytes: [UInt8]
@@ -246,13 +237,9 @@ public enum DAVXML {
                     throw fail("an & without ;")
                 }
                 let entity = String(decoding: slice[(j + 1)..<semicolon], as: UTF8.self)
-                switch entity {
-                case "amp": out += "&"
-                case "lt": out += "<"
-                case "gt": out += ">"
-                case "quot": out += "\""
-                case "apos": out += "'"
-                default:
+                if let named = DAVXML.entities[entity] {
+                    out.unicodeScalars.append(named)
+                } else {
                     let hex = entity.hasPrefix("#x") || entity.hasPrefix("#X")
                     guard entity.hasPrefix("#"),
                         let code = UInt32(entity.dropFirst(hex ? 2 : 1), radix: hex ? 16 : 10),

@@ -23,23 +23,6 @@ public struct VTodo: Sendable, Equatable {
     public var nudge: [String: String]
     /// Every other property of the VTODO, unfolded and verbatim: what a phone added survives a rewrite.
     public var extra: [String]
-
-    public init(
-        uid: String, summary: String, description: String?, due: Instant, status: Status, completed: Instant?,
-        alarms: [Instant], stamp: Instant, sequence: Int, nudge: [String: String], extra: [String]
-    ) {
-        self.uid = uid
-        self.summary = summary
-        self.description = description
-        self.due = due
-        self.status = status
-        self.completed = completed
-        self.alarms = alarms
-        self.stamp = stamp
-        self.sequence = sequence
-        self.nudge = nudge
-        self.extra = extra
-    }
 }
 
 /// RFC 5545 text for the VTODOs nudge writes and reads.
@@ -294,21 +277,11 @@ public enum ICalendar {
         return pieces.joined(separator: "\r\n ")
     }
 
-    /// TEXT escaped: backslash, semicolon, comma, newline.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case ";": out += "\\;"
-            case ",": out += "\\,"
-            case "\n": out += "\\n"
-            case "\r": break
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// TEXT's escapes (RFC 5545 §3.3.11): backslash, semicolon, comma, newline; a carriage return is dropped.
+    static let escapes: [Unicode.Scalar: String] = ["\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""]
+
+    /// TEXT escaped.
+    static func escape(_ text: String) -> String { text.escaped(by: escapes) }
 
     static func unescape(_ text: String) -> String {
         var out = ""

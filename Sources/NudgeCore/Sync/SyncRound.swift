@@ -47,7 +47,6 @@ public struct SyncState: Sendable, Equatable {
 /// there, first outcome on the server wins.
 public struct SyncRound {
     public let config: Config
-    public let settings: SyncSettings
     public let store: Store
     public let client: DAVClient
     public let now: Instant
@@ -66,9 +65,8 @@ public struct SyncRound {
         public var deleted = 0
     }
 
-    public init(config: Config, settings: SyncSettings, store: Store, client: DAVClient, now: Instant) {
+    public init(config: Config, store: Store, client: DAVClient, now: Instant) {
         self.config = config
-        self.settings = settings
         self.store = store
         self.client = client
         self.now = now
@@ -139,7 +137,7 @@ public struct SyncRound {
         var alarms = [item.due]
         if let before = c.remindBefore { alarms.insert(item.due - before, at: 0) }
         alarms = alarms.map { c.urgency == .critical ? $0 : planner.shouldHaveGone($0) }
-        var marks: [String: String] = ["DEVICE": settings.device]
+        var marks: [String: String] = ["DEVICE": config.sync?.device ?? "nudge"]
         if let outcome = state.outcome {
             marks["OUTCOME"] = outcome.rawValue
             if let at = state.at { marks["ANSWERED-AT"] = String(at.microseconds) }
