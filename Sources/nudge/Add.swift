@@ -26,9 +26,7 @@ extension Nudge {
             let a = try answers(options)
             let due = try self.due.instant(a)
             let remind = try remindBefore.map { try span($0, what: "--remind-before") }
-            let added = try refusing { () throws(AnswerError) in
-                try a.add(title, due: due, id: id, with: with, remindBefore: remind)
-            }
+            let added = try refusing { try a.add(title, due: due, id: id, with: with, remindBefore: remind) }
             print(a.said(added))
         }
     }
@@ -43,7 +41,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let cid = try refusing { () throws(AnswerError) in try a.remove(id) }
+            let cid = try refusing { try a.remove(id) }
             print("removed \(cid); its history stays")
         }
     }
@@ -75,7 +73,8 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let added = try refusing { [due = try due.instant(a)] () throws(AnswerError) in try a.repair(id, at: due) }
+            let due = try self.due.instant(a)
+            let added = try refusing { try a.repair(id, at: due) }
             print(a.said(added))
         }
     }

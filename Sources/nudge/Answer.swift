@@ -14,15 +14,12 @@ extension AnswerError {
     }
 }
 
-/// Runs a use case, turning its refusal into the command line's error.
-func refusing<T>(_ body: () throws(AnswerError) -> T) throws -> T {
-    do { return try body() } catch { throw error.cli }
-}
-
-/// Runs a use case that may also fail in the record: its refusal becomes the command line's error, a
-/// failure of the record "cannot record" (exit 75).
-func refusingAny<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as AnswerError { throw error.cli } catch let error as CLIError {
+/// Runs a use case: its refusal becomes the command line's error (65 for a span or moment that cannot be
+/// meant), a failure of the record "cannot record" (exit 75).
+func refusing<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as AnswerError { throw error.cli } catch let error as Input.Refusal {
+        throw CLIError(error.message, code: .dataError)
+    } catch let error as CLIError {
         throw error
     } catch {
         throw recordFailure(error)
@@ -37,17 +34,11 @@ func answers(_ options: ConfigOptions) throws -> Answers {
 
 /// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be meant.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
-    do { return try Input.moment(text, direction: direction, zone: zone, now: now) } catch {
-        throw CLIError(error.message, code: .dataError)
-    }
+    try refusing { try Input.moment(text, direction: direction, zone: zone, now: now) }
 }
 
 /// Reads a span given on the command line, exiting 65 when it cannot be meant.
-func span(_ text: String, limit: Span = .days(366), limitName: String = "a year", what: String) throws -> Span {
-    do { return try Input.span(text, limit: limit, limitName: limitName, what: what) } catch {
-        throw CLIError(error.message, code: .dataError)
-    }
-}
+func span(_ text: String, what: String) throws -> Span { try refusing { try Input.span(text, what: what) } }
 
 /// The occurrence an answer is about: a commitment (optional when one thing is pending), and whether
 /// it is the next one rather than the nearest.
@@ -80,8 +71,7 @@ extension Nudge {
         func run() throws {
             let a = try answers(options)
             let when = try at.map { try moment($0, direction: .past, zone: a.zone, now: a.now) }
-            let kept: Answers.Kept
-            kept = try refusing { () throws(AnswerError) in try a.done(target.id, at: when, next: target.next) }
+            let kept = try refusing { try a.done(target.id, at: when, next: target.next) }
             a.closePopups(kept.occurrence)
             print(a.said(kept))
         }
@@ -97,9 +87,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let skipped: Answers.Answered
-            skipped = try refusing { () throws(AnswerError) in try a.skip(target.id, reason: reason, next: target.next)
-            }
+            let skipped = try refusing { try a.skip(target.id, reason: reason, next: target.next) }
             a.closePopups(skipped.occurrence)
             print("skipped \(skipped.commitment): \(a.title(skipped.commitment))")
         }
@@ -128,8 +116,7 @@ extension Nudge {
             let until =
                 try self.until.map { try moment($0, direction: .future, zone: a.zone, now: a.now) }
                 ?? a.now + (try nudge.span(spanText ?? "10m", what: "a snooze"))
-            let snoozed: Answers.Answered
-            snoozed = try refusing { () throws(AnswerError) in try a.snooze(id, until: until, next: self.target.next) }
+            let snoozed = try refusing { try a.snooze(id, until: until, next: self.target.next) }
             print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(until, zone: a.zone))")
         }
     }
@@ -147,7 +134,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let undone = try refusing { () throws(AnswerError) in try a.undo(id) }
+            let undone = try refusing { try a.undo(id) }
             print("\(undone.commitment): back to \(undone.outcome?.rawValue ?? "pending")")
         }
     }
@@ -167,7 +154,7 @@ extension Nudge {
             let p = try answers(options)
             let zone = p.zone
             let end = try moment(until, direction: .future, zone: zone, now: p.now)
-            let cid = try refusingAny { try p.pause(id, until: end) }
+            let cid = try refusing { try p.pause(id, until: end) }
             print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: zone))")
         }
     }
@@ -181,7 +168,7 @@ extension Nudge {
 
         func run() throws {
             let p = try answers(options)
-            let cid = try refusingAny { try p.resume(id) }
+            let cid = try refusing { try p.resume(id) }
             print("resumed \(cid?.rawValue ?? "everything")")
         }
     }

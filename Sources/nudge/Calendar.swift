@@ -33,19 +33,9 @@ extension Nudge {
         }
 
         func run() throws {
-            let zone: Zone
-            if let timezone {
-                do { zone = try Zone.named(timezone) } catch {
-                    throw CLIError(error.localizedDescription, code: .usage)
-                }
-            } else {
-                zone = Zone.current()
-            }
+            let zone = try timezone.map { name in try failing(.usage) { try Zone.named(name) } } ?? Zone.current()
             let now = Instant.now
-            let (base, names): (Instant, ZoneNames?)
-            do { (base, names) = try CalendarReport.base(baseTime, zone: zone, now: now) } catch {
-                throw CLIError(error.localizedDescription, code: .dataError)
-            }
+            let (base, names) = try failing(.dataError) { try CalendarReport.base(baseTime, zone: zone, now: now) }
             let result = CalendarReport.report(
                 expressions, base: base, localZone: zone, iterations: iterations, now: now, names: names)
             print(result.output, terminator: "")

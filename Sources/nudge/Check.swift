@@ -43,13 +43,8 @@ extension Nudge {
                 throw ExitCode(result.exitStatus.rawValue)
             }
             // History the config no longer names: most likely an id changed in the config.
-            if let store, let orphans = try? Answers(config: config, store: store, now: .now).orphans() {
-                for old in orphans {
-                    FileHandle.standardError.write(
-                        Data(
-                            ("\(path): note: the record holds recent history of \"\(old)\", which no commitment has "
-                                + "now; if you changed its id, `nudge rename \(old) NEW` carries it over\n").utf8))
-                }
+            if let store, let notes = try? Answers(config: config, store: store, now: .now).orphanNotes(path: path) {
+                for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
             }
             let summary = ConfigSummary(config, now: .now)
             if json {

@@ -25,11 +25,8 @@ extension Nudge {
                 configPath: options.path, configArgument: options.config,
                 storePath: StorePath.resolve(environment: env), environment: env
             ).run()
-            if json {
-                print(try Output.json(checks), terminator: "")
-            } else {
-                print(NudgeCore.Doctor.text(checks, color: Output.wantsColor(env)), terminator: "")
-            }
+            let color = Output.wantsColor(env)
+            print(json ? try Output.json(checks) : NudgeCore.Doctor.text(checks, color: color), terminator: "")
             if checks.contains(where: { !$0.ok }) { throw ExitCode(ExitStatus.nothingMatched.rawValue) }
         }
     }

@@ -12,7 +12,7 @@ extension Nudge {
 
         func run() throws {
             let renaming = try answers(options)
-            let moved = try refusingAny { try renaming.rename(old, to: new) }
+            let moved = try refusing { try renaming.rename(old, to: new) }
             print("\(old) is now \(new): \(moved) occurrence\(moved == 1 ? "" : "s") moved")
         }
     }

@@ -22,13 +22,8 @@ extension Nudge {
             let a = try answers(options)
             let records = try a.store.outcomeRecords(config: a.config, repaired: try a.store.repaired())
             let report = ReportBuilder.build(config: a.config, records: records, now: a.now, weeks: weeks)
-            if json {
-                print(try report.json(), terminator: "")
-            } else if csv {
-                print(report.csv(), terminator: "")
-            } else {
-                print(report.text(color: Output.wantsColor()), terminator: "")
-            }
+            print(
+                json ? try report.json() : csv ? report.csv() : report.text(color: Output.wantsColor()), terminator: "")
         }
     }
 }

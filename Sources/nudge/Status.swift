@@ -15,16 +15,8 @@ extension Nudge {
             let a = try answers(options)
             var summary = StatusSummary(
                 config: a.config, state: try a.store.planState(), pending: try a.store.pending(), now: a.now)
-            if let settings = a.config.sync {
-                summary.sync(settings, last: try a.store.lastSyncRound(), now: a.now, zone: a.zone)
-            }
-            if json {
-                print(try Output.json(summary), terminator: "")
-            } else if short {
-                print(summary.short)
-            } else {
-                print(summary.text, terminator: "")
-            }
+            try summary.addSync(a.config, store: a.store, now: a.now)
+            print(json ? try Output.json(summary) : short ? summary.short + "\n" : summary.text, terminator: "")
         }
     }
 }

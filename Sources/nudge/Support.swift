@@ -31,3 +31,8 @@ struct CLIError: Error, CustomStringConvertible {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data(("nudge: " + text + "\n").utf8))
 }
+
+/// Runs `body`, its error becoming the command line's with `code`.
+func failing<T>(_ code: ExitStatus, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw CLIError(error.localizedDescription, code: code) }
+}

@@ -17,13 +17,11 @@ extension Nudge {
             do {
                 let round = SyncRound(config: a.config, store: a.store, client: try settings.client(), now: a.now)
                 let summary = try round.run()
-                try? a.store.recordSyncRound(at: a.now, ok: true, message: nil)
                 for line in summary.adopted { print("adopted: \(line)") }
                 print(
                     "synced with \(settings.url): \(summary.pushed) written, \(summary.adopted.count) adopted, "
                         + "\(summary.deleted) deleted")
             } catch let error as SyncError {
-                try? a.store.recordSyncRound(at: a.now, ok: false, message: error.message)
                 throw CLIError(error.message, code: error.unreachable ? .unavailable : .config)
             } catch let error as CLIError {
                 throw error

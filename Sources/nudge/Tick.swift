@@ -12,6 +12,16 @@ func loadConfig(_ options: ConfigOptions, store: Store? = nil) throws -> Config 
     return config
 }
 
+/// The record's instance lock (shared for `tick`, exclusive for the daemon), or exit 1 with `refusal` of
+/// who holds it (" (pid N)").
+func instanceLock(exclusive: Bool, refusal: (String) -> String) throws -> InstanceLock {
+    let path = InstanceLock.path(forStore: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
+    guard let lock = InstanceLock(path: path, exclusive: exclusive) else {
+        throw CLIError(refusal(InstanceLock.holder(at: path).map { " (pid \($0))" } ?? ""), code: .nothingMatched)
+    }
+    return lock
+}
+
 /// Opens the record, or exits with a message: 73 (cannot be written here), 74 (corrupt or not a database),
 /// 75 (disk full, busy: temporary) or 78 (written by a newer nudge).
 func openStore() throws -> Store {
@@ -58,12 +68,7 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
-            let lockPath = InstanceLock.path(
-                forStore: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
-            guard let lock = InstanceLock(path: lockPath, exclusive: false) else {
-                let who = InstanceLock.holder(at: lockPath).map { " (pid \($0))" } ?? ""
-                throw CLIError("nudge daemon is running\(who) and does this itself", code: .nothingMatched)
-            }
+            let lock = try instanceLock(exclusive: false) { "nudge daemon is running\($0) and does this itself" }
             defer { withExtendedLifetime(lock) {} }
             let store = try openStore()
             let config = try loadConfig(options, store: store)

@@ -39,4 +39,12 @@ extension Answers {
         return try store.historyIDs().filter { !known.contains($0.key) && now - $0.value < Span.days(30) }
             .map(\.key).sorted()
     }
+
+    /// A note for each of the `orphans`, as `nudge check` prints it about the config at `path`.
+    public func orphanNotes(path: String) throws -> [String] {
+        try orphans().map { old in
+            "\(path): note: the record holds recent history of \"\(old)\", which no commitment has now; if you "
+                + "changed its id, `nudge rename \(old) NEW` carries it over"
+        }
+    }
 }

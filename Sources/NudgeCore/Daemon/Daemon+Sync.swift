@@ -33,4 +33,23 @@ extension Daemon {
         }
         return now + settings.poll
     }
+
+    /// One `nudge sync` round as a child process, so that the daemon never loads libcurl; nil when it
+    /// went well, else what it said.
+    public static func syncInAChild(config: String) -> String? {
+        let program =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        do {
+            // The user's session and where nudge's files are; nothing of systemd's.
+            let environment = ProcessInfo.processInfo.environment
+            var base = Subprocess.userEnvironment(environment)
+            for key in ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "TZDIR"] { base[key] = environment[key] }
+            let r = try Subprocess.run(
+                [program, "sync", "--config", config], base: base, timeout: .seconds(120))
+            return r.exitStatus == 0 ? nil : r.outputTail.isEmpty ? r.ending : r.outputTail
+        } catch {
+            return error.localizedDescription
+        }
+    }
 }

@@ -47,10 +47,11 @@ public struct StatusSummary: Sendable, Encodable {
     /// nil without [sync].
     public var sync: Sync?
 
-    /// Adds how the last sync round went (`Store.lastSyncRound`).
-    public mutating func sync(
-        _ settings: SyncSettings, last: (at: Instant, ok: Bool, message: String?)?, now: Instant, zone: Zone
-    ) {
+    /// Adds how the last sync round went, when the config has [sync].
+    public mutating func addSync(_ config: Config, store: Store, now: Instant) throws {
+        guard let settings = config.sync else { return }
+        let last = try store.lastSyncRound()
+        let zone = config.settings.timezone
         sync = Sync(
             url: settings.url, lastRound: last.map { TimestampFormat.iso8601($0.at, zone: zone) },
             ok: last?.ok ?? false,

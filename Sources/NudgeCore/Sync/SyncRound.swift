@@ -157,9 +157,20 @@ public struct SyncRound {
             stamp: now, sequence: sequence, nudge: marks, extra: old?.extra ?? [])
     }
 
-    /// Runs the round. Throws when the server cannot be reached or refuses; nothing local is lost then, and
-    /// the next round writes what is queued.
+    /// Runs the round and records how it went (for `status`). Throws when the server cannot be reached or
+    /// refuses; nothing local is lost then, and the next round writes what is queued.
     public func run() throws -> Summary {
+        do {
+            let summary = try round()
+            try? store.recordSyncRound(at: now, ok: true, message: nil)
+            return summary
+        } catch let error as SyncError {
+            try? store.recordSyncRound(at: now, ok: false, message: error.message)
+            throw error
+        }
+    }
+
+    func round() throws -> Summary {
         var summary = Summary()
         try client.ensureCollection()
         let remote = try client.list()
