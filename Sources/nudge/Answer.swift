@@ -15,10 +15,12 @@ extension AnswerError {
 }
 
 /// Runs a use case: its refusal becomes the command line's error (65 for a span or moment that cannot be
-/// meant), a failure of the record "cannot record" (exit 75).
+/// meant; 69 for a sync server away, 78 for one that refuses), a failure of the record "cannot record" (75).
 func refusing<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as AnswerError { throw error.cli } catch let error as Input.Refusal {
         throw CLIError(error.message, code: .dataError)
+    } catch let error as SyncError {
+        throw CLIError(error.message, code: error.unreachable ? .unavailable : .config)
     } catch let error as CLIError {
         throw error
     } catch {

@@ -36,6 +36,7 @@ extension Nudge {
                 config: config, configPath: options.path, store: store, logger: logger, desktop: desktop,
                 send: Channels(desktop: desktop, ledger: store, log: logger).send)
             parts.syncRound = { [path = options.path] in NudgeCore.Daemon.syncInAChild(config: path) }
+            parts.claim = NudgeCore.Daemon.claimInAChild(config: options.path, log: logger)
             let daemon = NudgeCore.Daemon(parts)
             daemon.onStop = { Foundation.exit(0) }
             withExtendedLifetime(lock) {

@@ -32,19 +32,14 @@ struct Nudge: ParsableCommand {
             }
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as CLIError {
-            printError(error.message)
-            Foundation.exit(error.code.rawValue)
         } catch {
             // SQLite failing under a command (a damaged page, a full disk) is said with its fix.
-            if let failure = StoreError.during(
-                error, path: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
-            {
-                let e = recordFailure(failure)
-                printError(e.message)
-                Foundation.exit(e.code.rawValue)
+            let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
+            guard let e = error as? CLIError ?? StoreError.during(error, path: path).map(recordFailure) else {
+                exit(withError: error)
             }
-            exit(withError: error)
+            printError(e.message)
+            Foundation.exit(e.code.rawValue)
         }
     }
 }

@@ -21,8 +21,8 @@ extension Nudge {
             }
             let result = Channels(ledger: nil, log: nil).test(channel, zone: config.settings.timezone, now: .now)
             switch result {
-            case .sent:
-                print("\(name): sent")
+            case .sent, .elsewhere:
+                print("\(name): \(result)")
             case .unknown(let why):
                 throw CLIError("\(name): unknown whether it arrived (\(why))", code: .temporaryFailure)
             case .failed(let why, let retry):

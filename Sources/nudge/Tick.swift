@@ -76,6 +76,7 @@ extension Nudge {
                 config: config, store: store,
                 router: ChannelRouter(
                     config: config, fallbackCounts: !Journal.isJournal(STDOUT_FILENO),
+                    claim: NudgeCore.Daemon.claimInAChild(config: options.path, log: nil),
                     send: Channels(ledger: store, log: nil).send))
             do {
                 try runner.run(now: .now)

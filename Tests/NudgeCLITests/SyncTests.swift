@@ -140,4 +140,74 @@ struct SyncTests {
         chmod(path, 0o600)
         #expect(try sync(laptop, "over https").contains("21 written"))
     }
+
+    @Test func aHookNudgeGoesOutFromOneMachineOnly() throws {
+        guard let server = try DAVServer(.radicale) else { return }
+        let sent = FileManager.default.temporaryDirectory.appendingPathComponent("nudge-sent-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: sent) }
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "Europe/Berlin")
+        let day = f.string(from: Date().addingTimeInterval(86_400))
+        var machines: [CLIRunner] = []
+        for device in ["laptop", "desktop"] {
+            let cli = try Self.machine(device, server)
+            let path = cli.dir.appendingPathComponent("config.toml").path
+            // Each machine's hook writes what it sent, and from where, to one file.
+            try """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["hook"]
+
+            [channel.hook]
+            kind = "command"
+            command = ["/bin/sh", "-c", "echo \\"$NUDGE_KIND \(device)\\" >> \(sent.path)"]
+
+            [[commitment]]
+            id = "call-sam"
+            title = "Call Sam back"
+            once = "\(day) 19:00"
+            remind_before = "15m"
+            follow_ups = 1
+
+            [sync]
+            url = "\(server.collection)"
+            username = "\(DAVServer.user)"
+            password_file = "\(cli.dir.path)/dav-password"
+            device = "\(device)"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            #expect(try cli.run(["tick"]).status == 0)
+            _ = try sync(cli, "\(device)'s first round")
+            machines.append(cli)
+        }
+        /// Both machines tick at the same moment; what the hooks wrote, line by line.
+        func tickBoth(at time: String) -> [String] {
+            let machines = machines
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                let r = try? machines[i].run(["tick"], at: "\(day) \(time)")
+                #expect(r?.status == 0, "\(String(describing: r))")
+            }
+            let text = (try? String(contentsOf: sent, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").map(String.init)
+        }
+        // The reminder and the due nudge: claimed on the VTODO by one machine, sent by it alone.
+        let reminder = tickBoth(at: "18:45:01")
+        #expect(reminder.count == 1 && reminder[0].hasPrefix("reminder "), "\(reminder)")
+        let due = tickBoth(at: "19:00:01")
+        #expect(due.count == 2 && due[1].hasPrefix("due "), "\(due)")
+        let claims = try server.todos().compactMap { $0["raw"] as? String }.joined()
+        #expect(claims.contains("X-NUDGE-CLAIM-DUE-1:hook="), "\(claims)")
+        // The other machine counts it as told (never sends it later) and says who sent it.
+        for cli in machines {
+            let notes = try cli.query("SELECT state || ' ' || coalesce(error, '') FROM nudge ORDER BY id")
+            #expect(notes.split(separator: "\n").count == 2, "\(notes)")
+            #expect(notes.split(separator: "\n").allSatisfy { $0.hasPrefix("sent") }, "\(notes)")
+        }
+        // The server away: each machine sends alone (a duplicate is possible only then).
+        server.stop()
+        let away = tickBoth(at: "19:15:01")
+        #expect(away.count == 4 && away[2...].allSatisfy { $0.hasPrefix("follow-up ") }, "\(away)")
+        #expect(Set(away[2...].map { $0.split(separator: " ")[1] }) == ["laptop", "desktop"], "\(away)")
+    }
 }

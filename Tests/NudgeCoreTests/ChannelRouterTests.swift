@@ -64,6 +64,35 @@ struct ChannelRouterTests {
         #expect(try store.history().isEmpty)
     }
 
+    @Test func withSyncAMailClaimedByAnotherMachineIsNotSentHereButCountsAsTold() throws {
+        let (plain, store, rec) = try setUp()
+        let asked = Mutex<[String]>([])
+        let claim: @Sendable (NudgeMessage, Channel) -> Claim = { m, c in
+            asked.withLock { $0.append("\(c.name):\(m.kind.rawValue)") }
+            return .elsewhere("laptop")
+        }
+        // Without [sync] nobody is asked.
+        let alone = Runner(
+            config: plain, store: store, router: ChannelRouter(config: plain, claim: claim, send: rec.send))
+        try alone.run(now: try t("2026-11-29 12:00"))
+        try alone.run(now: try t("2026-11-29 19:00"))
+        #expect(asked.withLock { $0 }.isEmpty && rec.sent == ["desktop:due#0", "mail:due#0"])
+        // With it, only the mail is claimed; the popup shows here too.
+        var config = plain
+        config.sync = SyncSettings(
+            url: "https://dav.example.org/c/", username: "me", password: .file("/dev/null"), device: "desktop",
+            poll: .minutes(1), caFile: nil)
+        let shared = Runner(
+            config: config, store: store, router: ChannelRouter(config: config, claim: claim, send: rec.send))
+        try shared.run(now: try t("2026-12-06 19:00"))
+        #expect(asked.withLock { $0 } == ["mail:due"])
+        #expect(rec.sent == ["desktop:due#0", "mail:due#0", "desktop:due#0"])
+        let rows = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT state || ' ' || coalesce(error, '') FROM nudge WHERE channel = 'mail'")
+        }
+        #expect(rows == ["sent ", "sent sent by laptop, which claimed it"])
+    }
+
     @Test func aFallbackThatReachesAPersonCountsAsTold() throws {
         let (config, store, rec) = try setUp()
         rec.results["desktop"] = [.unavailable("no session bus")]

@@ -13,12 +13,31 @@ public struct ChannelRouter: Sendable {
     /// writes to a terminal or a file someone reads, no when it only reaches the journal. Any other
     /// fallback (mail, a command) that took the nudge counts.
     public var fallbackCounts: Bool
+    /// With [sync]: asks the shared VTODO whose a mail or hook nudge is to send (popups show everywhere).
+    public var claim: (@Sendable (NudgeMessage, Channel) -> Claim)?
 
     /// A router over a config's channels.
-    public init(config: Config, fallbackCounts: Bool = false, send: @escaping Send) {
+    public init(
+        config: Config, fallbackCounts: Bool = false, claim: (@Sendable (NudgeMessage, Channel) -> Claim)? = nil,
+        send: @escaping Send
+    ) {
         self.config = config
         self.fallbackCounts = fallbackCounts
+        self.claim = claim
         self.send = send
+    }
+
+    /// `.elsewhere` when another machine claimed this mail or hook nudge (then this one does not send it),
+    /// else nil. A digest (after downtime, this machine's own) is not claimed.
+    func claimedElsewhere(_ message: NudgeMessage, _ channel: Channel) -> ChannelResult? {
+        guard config.sync != nil, let claim, message.items.isEmpty else { return nil }
+        switch channel.kind {
+        case .email, .command:
+            if case .elsewhere(let device) = claim(message, channel) { return .elsewhere(device) }
+            return nil
+        case .console, .desktop:
+            return nil
+        }
     }
 
     /// Sends one nudge to each of its channels, or one digest of several nudges to each channel: the
@@ -40,7 +59,8 @@ public struct ChannelRouter: Sendable {
             let group = (byChannel[name] ?? []).filter { attempt($0.0) }
             guard let first = group.first else { continue }
             let channel = config.channels[name] ?? Channel(name: name, kind: .console)
-            let result = send(NudgeMessage.digest(group.map(\.1)), channel, first.0)
+            let message = NudgeMessage.digest(group.map(\.1))
+            let result = claimedElsewhere(message, channel) ?? send(message, channel, first.0)
             for (d, m) in group {
                 switch result {
                 case .sent:
@@ -53,6 +73,9 @@ public struct ChannelRouter: Sendable {
                     settlements.append(Settlement(d, .failed(why, retry: retry), at: now))
                 case .unavailable(let why):
                     unavailable.append((d, m, why))
+                case .elsewhere:
+                    // Told by the machine that claimed it: never sent from here.
+                    settlements.append(Settlement(d, .delivered(.sent, error: result.description), at: now))
                 }
             }
         }

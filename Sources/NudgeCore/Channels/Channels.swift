@@ -127,6 +127,7 @@ extension ChannelResult: CustomStringConvertible {
         case .failed(let why, let retry): return "failed\(retry ? " (will retry)" : ""): \(why)"
         case .unknown(let why): return "unknown: \(why)"
         case .unavailable(let why): return "unavailable: \(why)"
+        case .elsewhere(let device): return "sent by \(device), which claimed it"
         }
     }
 }

@@ -96,11 +96,13 @@ public enum ChannelResult: Sendable, Equatable {
     case unknown(String)
     /// The channel cannot work here (no session bus, no sendmail): the fallback takes the nudge.
     case unavailable(String)
+    /// Another machine claimed this mail or hook on the shared VTODO, and sends it.
+    case elsewhere(String)
 
-    /// Whether the nudge may have arrived: sent, or of unknown fate.
+    /// Whether the nudge may have arrived: sent (here or elsewhere), or of unknown fate.
     public var mayHaveArrived: Bool {
         switch self {
-        case .sent, .unknown: return true
+        case .sent, .unknown, .elsewhere: return true
         case .failed, .unavailable: return false
         }
     }

@@ -37,19 +37,51 @@ extension Daemon {
     /// One `nudge sync` round as a child process, so that the daemon never loads libcurl; nil when it
     /// went well, else what it said.
     public static func syncInAChild(config: String) -> String? {
-        let program =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
         do {
-            // The user's session and where nudge's files are; nothing of systemd's.
-            let environment = ProcessInfo.processInfo.environment
-            var base = Subprocess.userEnvironment(environment)
-            for key in ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "TZDIR"] { base[key] = environment[key] }
-            let r = try Subprocess.run(
-                [program, "sync", "--config", config], base: base, timeout: .seconds(120))
+            let r = try syncChild(["--config", config], timeout: .seconds(120))
             return r.exitStatus == 0 ? nil : r.outputTail.isEmpty ? r.ending : r.outputTail
         } catch {
             return error.localizedDescription
         }
+    }
+
+    /// Claims a mail or hook nudge on the shared VTODO through a `nudge sync --claim` child; a server that
+    /// does not answer within 10 s leaves it unclaimed (sent from here, logged).
+    public static func claimInAChild(config: String, log: Logger?) -> @Sendable (NudgeMessage, Channel) -> Claim {
+        { message, channel in
+            let arguments = ["--config", config, "--claim", ClaimRequest(message, channel: channel.name).text]
+            let said = "\(message.kind.rawValue) \(message.commitment) via \(channel.name)"
+            let claim: Claim
+            do {
+                let r = try syncChild(arguments, timeout: .seconds(8))
+                let word = r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+                claim =
+                    r.exitStatus == 0
+                    ? Claim(word: word) ?? .unclaimed("the child said \"\(word)\"")
+                    : .unclaimed(r.outputTail.isEmpty ? r.ending : r.outputTail)
+            } catch {
+                claim = .unclaimed(error.localizedDescription)
+            }
+            switch claim {
+            case .mine: break
+            case .elsewhere(let device):
+                log?.info("\(said): \(device) claimed it and sends it", metadata: ["event": "claimed-elsewhere"])
+            case .unclaimed(let why):
+                log?.warning("\(said): sent unclaimed (\(why))", metadata: ["event": "unclaimed"])
+            }
+            return claim
+        }
+    }
+
+    /// Runs `nudge sync ARGUMENTS` as a child: the same program, the user's session and where nudge's files
+    /// are, nothing of systemd's.
+    static func syncChild(_ arguments: [String], timeout: Span) throws -> SubprocessResult {
+        let program =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let environment = ProcessInfo.processInfo.environment
+        var base = Subprocess.userEnvironment(environment)
+        for key in ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "TZDIR"] { base[key] = environment[key] }
+        return try Subprocess.run([program, "sync"] + arguments, base: base, timeout: timeout)
     }
 }

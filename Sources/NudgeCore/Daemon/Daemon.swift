@@ -30,6 +30,8 @@ public final class Daemon: @unchecked Sendable {
         public var width = 4
         /// One round with the [sync] server (nil: none); returns what went wrong, or nil.
         public var syncRound: (@Sendable () -> String?)? = nil
+        /// With [sync]: whose a mail or hook nudge is to send (`Daemon.claimInAChild`).
+        public var claim: (@Sendable (NudgeMessage, Channel) -> Claim)? = nil
 
         public init(
             config: Config, configPath: String, store: Store, logger: Logger, desktop: DesktopChannel,
@@ -153,7 +155,8 @@ public final class Daemon: @unchecked Sendable {
         do {
             var runner = Runner(
                 config: config, store: store,
-                router: ChannelRouter(config: config, fallbackCounts: parts.fallbackCounts, send: parts.send),
+                router: ChannelRouter(
+                    config: config, fallbackCounts: parts.fallbackCounts, claim: parts.claim, send: parts.send),
                 width: parts.width)
             runner.stopping = { [stopped] in stopped.withLock { $0 } }
             next = try runner.run(now: now)

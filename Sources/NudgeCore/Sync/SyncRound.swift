@@ -138,6 +138,8 @@ public struct SyncRound {
         if let before = c.remindBefore { alarms.insert(item.due - before, at: 0) }
         alarms = alarms.map { c.urgency == .critical ? $0 : planner.shouldHaveGone($0) }
         var marks: [String: String] = ["DEVICE": config.sync?.device ?? "nudge"]
+        // Who sends which mail and hook stays, whoever rewrites the VTODO.
+        for (key, value) in old?.nudge ?? [:] where key.hasPrefix("CLAIM-") { marks[key] = value }
         if let outcome = state.outcome {
             marks["OUTCOME"] = outcome.rawValue
             if let at = state.at { marks["ANSWERED-AT"] = String(at.microseconds) }
@@ -229,6 +231,11 @@ public struct SyncRound {
             }
             // Ours to write: new, or answered here since.
             let sequence = (record?.sequence ?? 0) + 1
+            if onServer && serverTodo == nil, let (etag, data) = try client.fetch([h])[h] {
+                // Read before it is rewritten: what a phone or a claim added since stays.
+                serverTodo = try? ICalendar.todos(data, zone: config.settings.timezone).first
+                serverEtag = etag.isEmpty ? serverEtag : etag
+            }
             let ics = ICalendar.write(todo(item, mine, sequence: sequence, keeping: serverTodo))
             switch try client.put(h, ics, ifMatch: serverEtag) {
             case .stored(let etag):
