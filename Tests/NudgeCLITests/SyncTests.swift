@@ -210,4 +210,63 @@ struct SyncTests {
         #expect(away.count == 4 && away[2...].allSatisfy { $0.hasPrefix("follow-up ") }, "\(away)")
         #expect(Set(away[2...].map { $0.split(separator: " ")[1] }) == ["laptop", "desktop"], "\(away)")
     }
+
+    @Test func answersChangedAfterTheyWereSharedReachEveryMachine() throws {
+        guard let server = try DAVServer(.radicale) else { return }
+        let laptop = try Self.machine("laptop", server)
+        let desktop = try Self.machine("desktop", server)
+        _ = try sync(laptop)
+        _ = try sync(desktop)
+        // Kept on the laptop, then taken back there: open again on the desktop too.
+        #expect(try laptop.run(["done", "water"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: kept water"))
+        #expect(try laptop.run(["undo"]).status == 0)
+        _ = try sync(laptop)
+        let water = try server.todos().filter { $0["summary"] as? String == "Water the plants" }
+        #expect(water.filter { $0["status"] as? String == "NEEDS-ACTION" }.count == 7)
+        #expect(try sync(desktop).contains("adopted: open water"))
+        let reopened = try desktop.query(
+            "SELECT coalesce(outcome, 'open') || ' ' || due FROM occurrence WHERE commitment = 'water'")
+        #expect(try outcome(desktop, "water") == "None", "\(reopened)")
+
+        // Answered on both before either shared it: the first written wins, and the other machine adopts it.
+        #expect(try laptop.run(["skip", "water", "--reason", "rain"]).status == 0)
+        #expect(try desktop.run(["done", "water"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: skipped water"))
+        #expect(try outcome(desktop, "water") == "skipped")
+        #expect(try sync(laptop).contains("0 adopted"))
+        #expect(try outcome(laptop, "water") == "skipped")
+
+        // Ticked off on the phone and ticked back: open again everywhere.
+        let mom = try server.todos().filter { $0["summary"] as? String == "Call Mom" }
+        let soonest = try #require(mom.min { ($0["due"] as? String ?? "") < ($1["due"] as? String ?? "") })
+        let uid = try #require(soonest["uid"] as? String)
+        #expect(try server.phone(["complete", uid]).status == 0)
+        #expect(try sync(laptop).contains("adopted: kept call-mom"))
+        #expect(try server.phone(["reopen", uid]).status == 0)
+        #expect(try sync(laptop).contains("adopted: open call-mom"))
+        #expect(try outcome(laptop, "call-mom") == "None")
+        // A machine that never saw it kept only learns it is open: nothing to adopt.
+        #expect(try sync(desktop).contains("0 adopted"))
+
+        // Added on the laptop: known on the desktop, and answered there for both.
+        let add = try laptop.run(["add", "Call Sam back", "--at", "in 2h", "--with", "Sam", "--remind-before", "10m"])
+        #expect(add.status == 0, "\(add)")
+        _ = try sync(laptop)
+        let got = try sync(desktop)
+        #expect(got.contains("adopted: added call-sam-back (due ") && got.contains("from laptop"), "\(got)")
+        #expect(try desktop.run(["list"]).out.contains("Call Sam back"))
+        #expect(try desktop.query("SELECT person || ' ' || remind_before FROM added") == "Sam 600000000")
+        let kept = try desktop.run(["done", "call-sam-back"])
+        #expect(kept.status == 0, "\(kept)")
+        let wrote = try sync(desktop)
+        let heard = try sync(laptop)
+        #expect(heard.contains("adopted: kept call-sam-back"), "\(kept.out) / \(wrote) / \(heard)")
+        // Removed on a machine, it is not added there again.
+        #expect(try desktop.run(["undo"]).status == 0)
+        #expect(try desktop.run(["remove", "call-sam-back"]).status == 0)
+        #expect(try sync(desktop).contains("0 adopted"))
+    }
 }

@@ -5,6 +5,7 @@
     phone.py URL USER PASSWORD list              print every VTODO as one JSON object per line
     phone.py URL USER PASSWORD complete UID      tick it off, as a task app does
     phone.py URL USER PASSWORD cancel UID        cancel it
+    phone.py URL USER PASSWORD reopen UID        tick it back (NEEDS-ACTION), as a task app does
 
 URL is the collection's, e.g. http://127.0.0.1:5232/me/nudge/.
 """
@@ -46,6 +47,8 @@ def main():
             elif verb == "cancel":
                 t.icalendar_component["STATUS"] = "CANCELLED"
                 t.save()
+            elif verb == "reopen":
+                t.uncomplete()
             return
     sys.exit("phone.py: no to-do " + uid)
 

@@ -38,24 +38,42 @@ extension Store {
 
     /// Turns a recorded miss into kept at `at`, logging both outcomes and times.
     public func amendMissToKept(_ occurrence: Int64, at: Instant, now: Instant) throws {
+        _ = try amend(occurrence, to: .kept, at: at, now: now, note: "done --at before the miss")
+    }
+
+    /// Sets an answered occurrence to another outcome at `at`, or (nil) back to pending unless another
+    /// occurrence of its commitment is pending by now; logs old and new in the amendments (so `undo` can
+    /// take it back). False when nothing changed.
+    public func amend(
+        _ occurrence: Int64, to outcome: Outcome?, at: Instant?, reason: String? = nil, now: Instant, note: String
+    ) throws -> Bool {
         try queue.write { db in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT outcome, outcome_at FROM occurrence WHERE id = ?", arguments: [occurrence])
-            else { return }
+            else { return false }
             try db.execute(
-                sql:
-                    "UPDATE occurrence SET outcome = 'kept', outcome_at = ?, lateness = ? - due, reason = NULL WHERE id = ?",
-                arguments: [at.microseconds, at.microseconds, occurrence])
+                sql: """
+                    UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ?,
+                        lateness = CASE WHEN ? = 'kept' THEN ? - due ELSE NULL END
+                    WHERE id = ? AND (? IS NOT NULL OR NOT EXISTS (
+                        SELECT 1 FROM occurrence p WHERE p.commitment = occurrence.commitment AND p.outcome IS NULL))
+                    """,
+                arguments: [
+                    outcome?.rawValue, at?.microseconds, reason, outcome?.rawValue, at?.microseconds, occurrence,
+                    outcome?.rawValue,
+                ])
+            guard db.changesCount == 1 else { return false }
             try db.execute(
                 sql: """
                     INSERT INTO amendment (occurrence, at, old_outcome, old_outcome_at, new_outcome, new_outcome_at, note)
-                    VALUES (?, ?, ?, ?, 'kept', ?, 'done --at before the miss')
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     occurrence, now.microseconds, row["outcome"] as String?, row["outcome_at"] as Int64?,
-                    at.microseconds,
+                    outcome?.rawValue, at?.microseconds, note,
                 ])
+            return true
         }
     }
 

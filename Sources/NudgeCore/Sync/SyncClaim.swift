@@ -78,7 +78,9 @@ extension SyncRound {
             if let fetched, let read = try? ICalendar.todos(fetched.data, zone: zone).first {
                 todo = read
             } else if let c = config.commitments.first(where: { $0.id == id }) {
-                todo = self.todo(Item(commitment: c, due: due, occurrence: nil), .open, sequence: 1, keeping: nil)
+                let added = try? store.addedIDs().contains(id.rawValue)
+                let item = Item(commitment: c, due: due, occurrence: nil, added: added ?? false)
+                todo = self.todo(item, .open, sequence: 1, keeping: nil)
             } else {
                 throw SyncError("no commitment \(id) to claim a nudge of")
             }

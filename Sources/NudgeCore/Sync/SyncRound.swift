@@ -19,19 +19,25 @@ public struct SyncState: Sendable, Equatable {
     /// Whether two states say the same answer (the device does not matter).
     func same(_ other: SyncState) -> Bool { text == other.text }
 
-    /// What a VTODO says: nudge's own X-NUDGE-OUTCOME first; else COMPLETED (a phone ticked it off) is kept
-    /// at its COMPLETED time, CANCELLED is skipped.
+    /// What a VTODO says. STATUS decides, since a task app changes only it: NEEDS-ACTION is open (ticked
+    /// back, or undone), COMPLETED kept, CANCELLED skipped. nudge's own X-NUDGE-OUTCOME and ANSWERED-AT
+    /// refine it where they agree with STATUS (missed and renegotiated are CANCELLED too); where they do not,
+    /// someone else changed it: kept at COMPLETED, skipped at the last change.
     init(_ todo: VTodo) {
+        let ours = todo.nudge["OUTCOME"].flatMap(Outcome.init(rawValue:))
         let at = todo.nudge["ANSWERED-AT"].flatMap { Int64($0) }.map(Instant.init(microseconds:))
         let device = todo.nudge["DEVICE"]
-        if let text = todo.nudge["OUTCOME"], let outcome = Outcome(rawValue: text) {
-            self.init(outcome: outcome, at: at ?? todo.completed ?? todo.stamp, device: device)
-            return
-        }
         switch todo.status {
-        case .completed: self.init(outcome: .kept, at: todo.completed ?? todo.stamp, device: device ?? "elsewhere")
-        case .cancelled: self.init(outcome: .skipped, at: todo.stamp, device: device ?? "elsewhere")
-        case .needsAction, .inProcess: self.init(outcome: nil, at: nil, device: nil)
+        case .needsAction, .inProcess:
+            self.init(outcome: nil, at: nil, device: nil)
+        case .completed where ours == .kept:
+            self.init(outcome: .kept, at: at ?? todo.completed ?? todo.stamp, device: device)
+        case .completed:
+            self.init(outcome: .kept, at: todo.completed ?? todo.stamp, device: ours == nil ? device : "elsewhere")
+        case .cancelled where ours != nil && ours != .kept:
+            self.init(outcome: ours, at: at ?? todo.stamp, device: device)
+        case .cancelled:
+            self.init(outcome: .skipped, at: todo.stamp, device: ours == nil ? device : "elsewhere")
         }
     }
 
@@ -77,6 +83,8 @@ public struct SyncRound {
         var commitment: Commitment
         var due: Instant
         var occurrence: Occurrence?
+        /// Added with `nudge add`: its definition travels in the VTODO.
+        var added = false
 
         var uid: String { SyncRound.uid(commitment.id, due) }
         var state: SyncState {
@@ -108,9 +116,10 @@ public struct SyncRound {
         var out: [String: Item] = [:]
         let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let recorded = try store.occurrences(dueSince: now - Self.keep)
+        let added = try store.addedIDs()
         for o in recorded {
             guard let c = byID[o.commitment] else { continue }
-            let item = Item(commitment: c, due: o.due, occurrence: o)
+            let item = Item(commitment: c, due: o.due, occurrence: o, added: added.contains(c.id.rawValue))
             out[item.uid] = item
         }
         let state = try store.planState()
@@ -119,7 +128,7 @@ public struct SyncRound {
                 pending: state.pending[c.id], lastEnded: state.lastEnded[c.id], firstSeen: state.firstSeen[c.id] ?? now)
             var count = 0
             while let d = due, d <= now + Self.ahead, count < 50 {
-                let item = Item(commitment: c, due: d, occurrence: nil)
+                let item = Item(commitment: c, due: d, occurrence: nil, added: added.contains(c.id.rawValue))
                 if out[item.uid] == nil { out[item.uid] = item }
                 // A check-in's next due depends on when this one is answered: only the first is foreseen.
                 if case .every = c.schedule { break }
@@ -140,6 +149,14 @@ public struct SyncRound {
         var marks: [String: String] = ["DEVICE": config.sync?.device ?? "nudge"]
         // Who sends which mail and hook stays, whoever rewrites the VTODO.
         for (key, value) in old?.nudge ?? [:] where key.hasPrefix("CLAIM-") { marks[key] = value }
+        if item.added && !c.isPrivate {
+            // Added on this machine: the others add it too.
+            marks["ADDED-ID"] = c.id.rawValue
+            // DUE is in whole seconds; the UID hashes the due instant to the microsecond.
+            marks["ADDED-DUE"] = String(item.due.microseconds)
+            if let with = c.with { marks["ADDED-WITH"] = with }
+            if let before = c.remindBefore { marks["ADDED-REMIND"] = String(before.microseconds / 1_000_000) }
+        }
         if let outcome = state.outcome {
             marks["OUTCOME"] = outcome.rawValue
             if let at = state.at { marks["ANSWERED-AT"] = String(at.microseconds) }
@@ -186,7 +203,11 @@ public struct SyncRound {
             guard let etag = remote[h] else { return nil }
             return etag == known[item.uid]?.etag ? nil : h
         }
-        let fetched = try client.fetch(changed)
+        // VTODOs no item here has: promises added on other machines.
+        let hrefs = Set(items.map { href($0.uid) }).union(known.keys.map(href))
+        let strangers = remote.keys.filter { !hrefs.contains($0) }
+        let fetched = try client.fetch(changed + strangers.sorted())
+        summary.adopted += try addFromElsewhere(strangers.compactMap { fetched[$0] })
         for item in items {
             let h = href(item.uid)
             let mine = item.state
@@ -197,12 +218,17 @@ public struct SyncRound {
                 serverTodo = try? ICalendar.todos(data, zone: config.settings.timezone).first
                 serverEtag = etag.isEmpty ? serverEtag : etag
             }
-            // Answered elsewhere and still open here: adopt it.
-            if let todo = serverTodo, mine.outcome == nil {
+            // Changed on the server since this machine last knew it. An outcome there wins: the first one
+            // written, or a later change made on purpose (the phone cancelled what was kept). Back to open (an
+            // undo, a task ticked back) wins only where nothing was answered here since.
+            if let todo = serverTodo {
                 let theirs = SyncState(todo)
-                if theirs.outcome != nil, try adopt(theirs, for: item) {
+                let answeredHere = record.map { $0.written != mine.text } ?? true
+                if !theirs.same(mine), record?.written != theirs.text, theirs.outcome != nil || !answeredHere,
+                    try adopt(theirs, for: item, over: mine)
+                {
                     summary.adopted.append(
-                        "\(theirs.outcome?.rawValue ?? "") \(item.commitment.id) (due "
+                        "\(theirs.outcome?.rawValue ?? "open") \(item.commitment.id) (due "
                             + "\(TimestampFormat.systemd(item.due, zone: config.settings.timezone))) on "
                             + (theirs.device ?? "elsewhere"))
                     try store.saveSyncItem(
@@ -253,14 +279,40 @@ public struct SyncRound {
         return summary
     }
 
-    /// Records an answer given elsewhere on the occurrence here (started if it was only foreseen).
-    func adopt(_ theirs: SyncState, for item: Item) throws -> Bool {
-        guard let outcome = theirs.outcome else { return false }
+    /// Records here what was decided elsewhere: an answer on an occurrence still open here (started if it
+    /// was only foreseen), another answer in place of this machine's, or open again.
+    func adopt(_ theirs: SyncState, for item: Item, over mine: SyncState) throws -> Bool {
+        let via = "sync from \(theirs.device ?? "elsewhere")"
+        let reason = theirs.outcome == .kept || theirs.outcome == nil ? nil : "on \(theirs.device ?? "elsewhere")"
+        guard let outcome = theirs.outcome, mine.outcome == nil else {
+            guard let occurrence = item.occurrence?.id else { return false }
+            return try store.amend(occurrence, to: theirs.outcome, at: theirs.at, reason: reason, now: now, note: via)
+        }
         let occurrence = try item.occurrence?.id ?? store.startEarly(item.commitment.id, due: item.due, now: now)
-        return try store.answer(
-            occurrence, outcome, at: theirs.at ?? now,
-            reason: outcome == .kept ? nil : "on \(theirs.device ?? "elsewhere")",
-            now: now, via: "sync from \(theirs.device ?? "elsewhere")")
+        return try store.answer(occurrence, outcome, at: theirs.at ?? now, reason: reason, now: now, via: via)
+    }
+
+    /// Adds here the promises added on other machines (their VTODOs carry X-NUDGE-ADDED-ID) that are still
+    /// open and not known here by their id (a promise removed here stays removed).
+    func addFromElsewhere(_ resources: [(etag: String, data: String)]) throws -> [String] {
+        var taken = try store.addedIDs().union(config.commitments.map(\.id.rawValue))
+        var said: [String] = []
+        for (_, data) in resources {
+            guard let todo = try? ICalendar.todos(data, zone: config.settings.timezone).first,
+                let id = todo.nudge["ADDED-ID"].flatMap(CommitmentID.init), !taken.contains(id.rawValue),
+                SyncState(todo).outcome == nil, TextRules.problem(todo.summary, field: "title") == nil
+            else { continue }
+            let due = todo.nudge["ADDED-DUE"].flatMap { Int64($0) }.map(Instant.init(microseconds:)) ?? todo.due
+            guard abs((due - todo.due).microseconds) < 1_000_000, due > now - Self.keep else { continue }
+            let with = todo.nudge["ADDED-WITH"].flatMap { TextRules.problem($0, field: "with") == nil ? $0 : nil }
+            let remind = todo.nudge["ADDED-REMIND"].flatMap { Int64($0) }.map { Span.seconds(min(max($0, 0), 86_400)) }
+            try store.add(id: id, title: todo.summary, with: with, due: due, remindBefore: remind, now: now)
+            taken.insert(id.rawValue)
+            said.append(
+                "added \(id) (due \(TimestampFormat.systemd(due, zone: config.settings.timezone))) from "
+                    + (todo.nudge["DEVICE"] ?? "elsewhere"))
+        }
+        return said
     }
 
     /// Deletes the VTODOs of occurrences that ended more than 30 days ago.
