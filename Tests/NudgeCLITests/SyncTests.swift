@@ -269,4 +269,50 @@ struct SyncTests {
         #expect(try desktop.run(["remove", "call-sam-back"]).status == 0)
         #expect(try sync(desktop).contains("0 adopted"))
     }
+
+    @Test func aCheckInsNextOccurrenceIsTheSameOnEveryMachine() throws {
+        guard let server = try DAVServer(.radicale) else { return }
+        var machines: [CLIRunner] = []
+        for device in ["laptop", "desktop"] {
+            let cli = try Self.machine(device, server)
+            let path = cli.dir.appendingPathComponent("config.toml").path
+            try """
+            [settings]
+            timezone = "Europe/Berlin"
+            channels = ["console"]
+
+            [[commitment]]
+            id = "partner"
+            title = "Check in with Kim"
+            every = "3d"
+            at = "21:00"
+
+            [sync]
+            url = "\(server.collection)"
+            username = "\(DAVServer.user)"
+            password_file = "\(cli.dir.path)/dav-password"
+            device = "\(device)"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            _ = try sync(cli, "\(device)'s first round")
+            machines.append(cli)
+        }
+        let (laptop, desktop) = (machines[0], machines[1])
+        // Answered on the laptop; the desktop adopts it and plans the next one from the same answer.
+        #expect(try laptop.run(["done", "partner"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: kept partner"))
+        func next(_ cli: CLIRunner) throws -> String {
+            let out = try cli.run(["list", "--json"]).out
+            let list = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+            let entries = list?["commitments"] as? [[String: Any]] ?? []
+            return entries.first?["next"] as? String ?? "none: \(out)"
+        }
+        #expect(try next(laptop) == next(desktop))
+        // Both write the same next VTODO: one, not one per machine.
+        _ = try sync(desktop)
+        _ = try sync(laptop)
+        let open = try server.todos().filter { $0["status"] as? String == "NEEDS-ACTION" }
+        #expect(open.count == 1, "\(open.map { $0["due"] ?? "" })")
+    }
 }
