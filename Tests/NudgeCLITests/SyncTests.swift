@@ -32,24 +32,37 @@ struct SyncTests {
             title = "Water the plants"
             when = "*-*-* \(at(4))"
 
-            [sync]
-            url = "\(server.collection)"
-            username = "\(DAVServer.user)"
-            password_file = "\(dir.path)/dav-password"
-            device = "\(device)"
-            """
+            """ + sync(device: device, server: server, dir: dir)
     }
 
-    /// A machine: a nudge home whose config points at the server.
-    static func machine(_ device: String, _ server: DAVServer) throws -> CLIRunner {
+    /// The [sync] table of a machine.
+    static func sync(device: String, server: DAVServer, dir: URL) -> String {
+        """
+        [sync]
+        url = "\(server.collection)"
+        username = "\(DAVServer.user)"
+        password_file = "\(dir.path)/dav-password"
+        device = "\(device)"
+        """
+    }
+
+    /// A machine: a nudge home whose config (`config`'s, or `body` and a [sync] table) points at the server.
+    static func machine(_ device: String, _ server: DAVServer, body: String? = nil) throws -> CLIRunner {
         let cli = try CLIRunner(config: "")
         _ = FileManager.default.createFile(
             atPath: cli.dir.appendingPathComponent("dav-password").path, contents: Data("\(DAVServer.password)\n".utf8),
             attributes: [.posixPermissions: 0o600])
-        try config(device: device, server: server, dir: cli.dir).write(
-            toFile: cli.dir.appendingPathComponent("config.toml").path, atomically: true, encoding: .utf8)
+        let text =
+            body.map { $0 + "\n" + sync(device: device, server: server, dir: cli.dir) }
+            ?? config(device: device, server: server, dir: cli.dir)
+        try text.write(toFile: cli.dir.appendingPathComponent("config.toml").path, atomically: true, encoding: .utf8)
         chmod(cli.dir.appendingPathComponent("config.toml").path, 0o600)
         return cli
+    }
+
+    /// A laptop and a desktop whose configs are `body(device)` and a [sync] table.
+    static func machines(_ server: DAVServer, body: (String) -> String) throws -> [CLIRunner] {
+        try ["laptop", "desktop"].map { try machine($0, server, body: body($0)) }
     }
 
     func sync(_ cli: CLIRunner, _ what: String = "") throws -> String {
@@ -149,12 +162,9 @@ struct SyncTests {
         f.dateFormat = "yyyy-MM-dd"
         f.timeZone = TimeZone(identifier: "Europe/Berlin")
         let day = f.string(from: Date().addingTimeInterval(86_400))
-        var machines: [CLIRunner] = []
-        for device in ["laptop", "desktop"] {
-            let cli = try Self.machine(device, server)
-            let path = cli.dir.appendingPathComponent("config.toml").path
-            // Each machine's hook writes what it sent, and from where, to one file.
-            try """
+        // Each machine's hook writes what it sent, and from where, to one file.
+        let machines = try Self.machines(server) { device in
+            """
             [settings]
             timezone = "Europe/Berlin"
             channels = ["hook"]
@@ -169,17 +179,11 @@ struct SyncTests {
             once = "\(day) 19:00"
             remind_before = "15m"
             follow_ups = 1
-
-            [sync]
-            url = "\(server.collection)"
-            username = "\(DAVServer.user)"
-            password_file = "\(cli.dir.path)/dav-password"
-            device = "\(device)"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o600)
+            """
+        }
+        for cli in machines {
             #expect(try cli.run(["tick"]).status == 0)
-            _ = try sync(cli, "\(device)'s first round")
-            machines.append(cli)
+            _ = try sync(cli, "first round")
         }
         /// Both machines tick at the same moment; what the hooks wrote, line by line.
         func tickBoth(at time: String) -> [String] {
@@ -272,11 +276,8 @@ struct SyncTests {
 
     @Test func aCheckInsNextOccurrenceIsTheSameOnEveryMachine() throws {
         guard let server = try DAVServer(.radicale) else { return }
-        var machines: [CLIRunner] = []
-        for device in ["laptop", "desktop"] {
-            let cli = try Self.machine(device, server)
-            let path = cli.dir.appendingPathComponent("config.toml").path
-            try """
+        let machines = try Self.machines(server) { _ in
+            """
             [settings]
             timezone = "Europe/Berlin"
             channels = ["console"]
@@ -286,17 +287,9 @@ struct SyncTests {
             title = "Check in with Kim"
             every = "3d"
             at = "21:00"
-
-            [sync]
-            url = "\(server.collection)"
-            username = "\(DAVServer.user)"
-            password_file = "\(cli.dir.path)/dav-password"
-            device = "\(device)"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o600)
-            _ = try sync(cli, "\(device)'s first round")
-            machines.append(cli)
+            """
         }
+        for cli in machines { _ = try sync(cli, "first round") }
         let (laptop, desktop) = (machines[0], machines[1])
         // Answered on the laptop; the desktop adopts it and plans the next one from the same answer.
         #expect(try laptop.run(["done", "partner"]).status == 0)
