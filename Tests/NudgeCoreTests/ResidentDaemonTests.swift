@@ -162,6 +162,36 @@ struct ResidentDaemonTests {
         #expect(rounds.withLock { $0 } == 5)
     }
 
+    @Test func anAnswerNotYetWrittenKeepsTheDaemonPollingUntilARoundWrites() throws {
+        let rounds = Locked(0)
+        let away = Locked(true)
+        let sync = "\n[sync]\nurl = \"http://127.0.0.1:9/me/nudge/\"\nusername = \"me\"\npassword_file = \"/p\"\n"
+        let h = try Harness(Self.daily + sync, start: "2026-12-01 06:00") {
+            rounds.withLock { $0 += 1 }
+            return away.withLock { $0 } ? "cannot reach http://127.0.0.1:9/me/nudge/" : nil
+        }
+        h.daemon.start()
+        try h.advance(to: "2026-12-01 08:00")
+        #expect(h.eventually { rounds.withLock { $0 } == 1 })
+        // Answered while the server is away: the round a second later fails, and nothing is pending now;
+        // the answer still waits to be written, so a round comes every poll until one goes through.
+        _ = try h.answers().done("meds")
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-01 08:00:01")) })
+        try h.advance(to: "2026-12-01 08:00:01")
+        #expect(h.eventually { rounds.withLock { $0 } == 2 })
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-01 08:01:01")) })
+        try h.advance(to: "2026-12-01 08:01:01")
+        #expect(h.eventually { rounds.withLock { $0 } == 3 })
+        away.withLock { $0 = false }
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-01 08:02:01")) })
+        try h.advance(to: "2026-12-01 08:02:01")
+        #expect(h.eventually { rounds.withLock { $0 } == 4 })
+        // Written: no more rounds until something is pending again.
+        #expect(h.eventually { h.clock.deadline == (try? h.t("2026-12-02 08:00")) })
+        try h.advance(to: "2026-12-01 20:00")
+        #expect(rounds.withLock { $0 } == 4)
+    }
+
     @Test func nudgesAtThePlannedTimeOnItsClockAndRecordsAMiss() throws {
         let h = try Harness(Self.daily, start: "2026-12-01 07:00")
         h.daemon.start()

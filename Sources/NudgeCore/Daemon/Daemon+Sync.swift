@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import Logging
 
-/// Sharing through [sync] from the daemon: a round every `poll` while something is pending, one soon after
-/// an answer is recorded, none at all while nothing is pending (no idle wake-up). A round runs off the
+/// Sharing through [sync] from the daemon: a round every `poll` while something is pending or an answer
+/// waits to be written (a round failed), one soon after an answer is recorded, none at all otherwise (no
+/// idle wake-up). A round runs off the
 /// `work` queue (the command line gives one that runs `nudge sync` as a child, so the resident process
 /// never loads an HTTP stack); what it adopts lands in the record, which the daemon watches.
 extension Daemon {
@@ -13,14 +14,13 @@ extension Daemon {
         let answered = (try? store.lastAnswerID()) ?? 0
         let sync = self.sync
         if sync.running { return nil }
-        let answeredSince = answered != sync.answered
-        guard pending || answeredSince else { return nil }
-        let due =
-            answeredSince ? (sync.last.map { $0 + .seconds(1) } ?? now) : (sync.last.map { $0 + settings.poll } ?? now)
+        guard pending || answered != sync.written else { return nil }
+        // A second after a new answer; otherwise (pending, or a failed round's answers queued) every poll.
+        let due = sync.last.map { $0 + (answered != sync.tried ? .seconds(1) : settings.poll) } ?? now
         guard now >= due else { return due }
         self.sync.running = true
         self.sync.last = now
-        self.sync.answered = answered
+        self.sync.tried = answered
         let log = self.log
         DispatchQueue(label: "nudge.daemon.sync").async { [weak self] in
             let problem = round()
@@ -28,6 +28,7 @@ extension Daemon {
             guard let self else { return }
             self.work.async {
                 self.sync.running = false
+                if problem == nil { self.sync.written = answered }
                 self.cycle()
             }
         }

@@ -72,7 +72,9 @@ public final class Daemon: @unchecked Sendable {
     /// How many configs were taken up since the start.
     var reloads = 0
     /// Rounds with the [sync] server: whether one runs, when the last began, the last answer it covered.
-    var sync: (running: Bool, last: Instant?, answered: Int64) = (false, nil, 0)
+    /// The daemon's sync rounds: one running, when the last began, the last answer (its id) when it began,
+    /// and the last answer a round wrote (one that failed wrote nothing: its answers stay queued).
+    var sync: (running: Bool, last: Instant?, tried: Int64, written: Int64) = (false, nil, 0, 0)
     /// A config that drops pending occurrences, waiting to be read again unchanged: its text and when.
     var droppingConfig: (text: Data, since: Instant)?
     let busySince = Locked<Instant?>(nil)
