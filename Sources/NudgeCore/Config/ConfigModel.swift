@@ -235,6 +235,28 @@ public struct Config: Sendable {
     public var commitments: [Commitment]
     /// nil: the record stays on this machine.
     public var sync: SyncSettings? = nil
+    /// The people promises are made to (`[person.ID]`), by id.
+    public var people: [String: Person] = [:]
+}
+
+/// Someone promises are made to (`[person.ID]`, DESIGN.md §9): a commitment's `with` may name them, and
+/// `--tell` reaches them. Their address never receives nudges.
+public struct Person: Sendable {
+    /// How `--tell` reaches them.
+    public enum Reach: Sendable, Equatable {
+        /// An address, sent with the email channel's machinery.
+        case email(String)
+        /// A program (argv, never a shell) with `{message}` and `{name}` in its arguments.
+        case command([String])
+    }
+
+    public var id: String
+    /// How messages address them ("Mom"); the id when not given.
+    public var name: String
+    /// nil: they can be named, not told.
+    public var reach: Reach?
+    /// Times in messages to them are written in this zone; nil: the settings' zone.
+    public var timezone: Zone?
 }
 
 extension Config {

@@ -2,7 +2,7 @@ import Foundation
 import TOMLKit
 
 extension ConfigReader {
-    static let topKeys = ["settings", "channel", "commitment", "sync"]
+    static let topKeys = ["settings", "channel", "commitment", "sync", "person"]
     static let settingsKeys = ["timezone", "quiet_hours", "channels", "fallback", "catch_up"]
     static let commitmentKeys = [
         "id", "title", "with", "when", "once", "every", "at", "remind_before", "follow_up", "follow_ups", "on_time",
@@ -37,7 +37,10 @@ extension ConfigReader {
         }
         let commitments = self.commitments(root, settings: settings, known: known)
         let sync = self.sync(root)
-        return Config(path: path, settings: settings, channels: channels, commitments: commitments, sync: sync)
+        let people = self.people(root)
+        checkWith(root, people: people)
+        return Config(
+            path: path, settings: settings, channels: channels, commitments: commitments, sync: sync, people: people)
     }
 
     // MARK: [settings]
@@ -191,21 +194,8 @@ extension ConfigReader {
             return Channel(name: name, kind: .email(to: to, from: from, sendmail: sendmail, timeout: timeout))
         case "command":
             runsPrograms = runsPrograms ?? "defines a command channel (\"\(name)\")"
-            var argv: [String] = []
-            if let value = t["command"] {
-                if value.string != nil {
-                    reportValue(
-                        p + ["command"], "\"command\" must be an array (argv), not a string; nudge never runs a shell",
-                        hint: "write command = [\"notify-send\", \"--\", \"{title}\"]")
-                } else if let list = strings(t, "command", at: p, single: false) {
-                    if list.isEmpty || list[0].isEmpty {
-                        reportValue(
-                            p + ["command"], "\"command\" names no program",
-                            hint: "write command = [\"ntfy\", \"publish\", \"my-topic\", \"--\", \"{title}\"]")
-                    }
-                    argv = list
-                }
-            } else {
+            let argv = self.argv(t, at: p, example: "[\"ntfy\", \"publish\", \"my-topic\", \"--\", \"{title}\"]") ?? []
+            if t["command"] == nil {
                 reportTable(
                     p, "command channel \"\(name)\" has no \"command\"",
                     hint: "add command = [\"ntfy\", \"publish\", \"my-topic\", \"--\", \"{title}\"]")
