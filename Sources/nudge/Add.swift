@@ -25,7 +25,7 @@ extension Nudge {
         func run() throws {
             let a = try answers(options)
             let due = try self.due.instant(a)
-            let remind = try remindBefore.map { try span($0, what: "--remind-before") }
+            let remind = try remindBefore.map { text in try refusing { try Input.span(text, what: "--remind-before") } }
             let added = try refusing { try a.add(title, due: due, id: id, with: with, remindBefore: remind) }
             print(a.said(added))
         }

@@ -39,9 +39,6 @@ func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant
     try refusing { try Input.moment(text, direction: direction, zone: zone, now: now) }
 }
 
-/// Reads a span given on the command line, exiting 65 when it cannot be meant.
-func span(_ text: String, what: String) throws -> Span { try refusing { try Input.span(text, what: what) } }
-
 /// The occurrence an answer is about: a commitment (optional when one thing is pending), and whether
 /// it is the next one rather than the nearest.
 struct Target: ParsableArguments {
@@ -106,20 +103,27 @@ extension Nudge {
         @Option(help: "Until when instead of a span, e.g. '19:30', 'tomorrow 9:00'.")
         var until: String?
 
-        func validate() throws {
-            if until != nil && span != nil { throw ValidationError("give a span or --until, not both") }
+        func run() throws {
+            let a = try answers(options)
+            let (snoozed, end) = try refusing { try a.snooze(target.id, span: span, until: until, next: target.next) }
+            print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(end, zone: a.zone))")
         }
+    }
+
+    /// `nudge late`: running late; the follow-ups and the miss move, the lateness still counts.
+    struct Late: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Running late: move the follow-ups and the miss by SPAN.")
+
+        @OptionGroup var options: ConfigOptions
+        @OptionGroup var target: Target
+        @Argument(help: "How late (default 15m), e.g. '20m'.") var span: String?
+        @Flag(help: "You told them yourself: a late keep counts as late with notice.") var told = false
 
         func run() throws {
             let a = try answers(options)
-            // `nudge snooze 30m` with one thing pending: the argument is the span.
-            let (id, spanText) = a.snoozeArguments(target.id, span)
-            if until != nil && spanText != nil { throw ValidationError("give a span or --until, not both") }
-            let until =
-                try self.until.map { try moment($0, direction: .future, zone: a.zone, now: a.now) }
-                ?? a.now + (try nudge.span(spanText ?? "10m", what: "a snooze"))
-            let snoozed = try refusing { try a.snooze(id, until: until, next: self.target.next) }
-            print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(until, zone: a.zone))")
+            let (late, total) = try refusing { try a.late(target.id, span: span, told: told, next: target.next) }
+            print("late for \(late.commitment): its follow-ups and its miss move by \(total)\(told ? "; told" : "")")
         }
     }
 }

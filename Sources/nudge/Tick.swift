@@ -12,8 +12,7 @@ func loadConfig(_ options: ConfigOptions, store: Store? = nil) throws -> Config 
     return config
 }
 
-/// The record's instance lock (shared for `tick`, exclusive for the daemon), or exit 1 with `refusal` of
-/// who holds it (" (pid N)").
+/// The record's instance lock (shared: `tick`; exclusive: the daemon), or exit 1 with `refusal(" (pid N)")`.
 func instanceLock(exclusive: Bool, refusal: (String) -> String) throws -> InstanceLock {
     let path = InstanceLock.path(forStore: StorePath.resolve(environment: ProcessInfo.processInfo.environment))
     guard let lock = InstanceLock(path: path, exclusive: exclusive) else {

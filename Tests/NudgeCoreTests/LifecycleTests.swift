@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import NudgeCore
@@ -60,6 +61,33 @@ struct LifecycleTests {
         try life.run(at: "2026-12-01 12:00")
         #expect(life.nudges("call-sam") == ["digest@12-01 12:00"])
         #expect(try life.outcomes("call-sam") == ["12-01 10:20 pending"])
+    }
+
+    @Test func runningLateMovesTheFollowUpsAndTheMissAndAddsUp() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        // Said twice: the moves add up.
+        let (late, total) = try life.answers.late("meds", by: .minutes(10), told: false)
+        #expect(late.commitment.rawValue == "meds" && total == .minutes(10))
+        #expect(try life.answers.late("meds", by: .minutes(10), told: true).1 == .minutes(20))
+        try life.liveAsDaemon(until: try life.t("2026-12-01 10:10"))
+        // Follow-ups at 08:35 and 08:50 instead of 08:15 and 08:30; no miss at 10:00 (grace 2h + 20m).
+        #expect(life.nudges("meds") == ["due@12-01 08:00", "follow-up@12-01 08:35", "follow-up@12-01 08:50"])
+        #expect(try life.outcomes("meds") == ["12-01 08:00 pending"])
+        try life.liveAsDaemon(until: try life.t("2026-12-01 10:21"))
+        #expect(try life.outcomes("meds") == ["12-01 08:00 missed"])
+        // The record keeps the whole move, and when the person was told.
+        let told = try life.store.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT late_by, late_said_at, told_at FROM occurrence")
+        }
+        #expect(told?["late_by"] == Span.minutes(20).microseconds)
+        #expect(told?["told_at"] == (try life.t("2026-12-01 08:05")).microseconds)
+        // A bare number is refused with the units it may have meant.
+        #expect(throws: AnswerError("\"10\" has no unit: 10m? 10s?", .badInput)) {
+            try life.answers.late("meds", span: "10", told: false)
+        }
+        // Nothing pending: nothing to be late for.
+        #expect(throws: AnswerError.self) { try life.answers.late("meds", by: .minutes(5), told: false) }
     }
 
     @Test func aSecondDoneDoesNotKeepTomorrowsOccurrence() throws {

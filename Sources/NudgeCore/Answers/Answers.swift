@@ -90,6 +90,51 @@ public struct Answers {
         return target
     }
 
+    /// `nudge late [ID] [SPAN] [--told]`: running late; the follow-ups and the miss move by `span` (several
+    /// add up), lateness still counts from the due time. Returns the occurrence and the whole move.
+    public func late(_ id: String?, by span: Span, told: Bool, next: Bool = false) throws(AnswerError) -> (
+        Answered, Span
+    ) {
+        var total: Span?
+        let target = try answering(id, verb: "say you are late for", next: next) { t in
+            total = try store.late(t.occurrence, by: span, told: told, now: now)
+            return total != nil
+        }
+        return (target, total ?? span)
+    }
+
+    /// `nudge snooze [ID] [SPAN | --until WHEN]` as typed (default 10m; `snooze 30m` with one thing pending
+    /// takes the argument as the span). Returns the occurrence and until when.
+    public func snooze(_ id: String?, span: String?, until: String?, next: Bool = false) throws(AnswerError) -> (
+        Answered, Instant
+    ) {
+        let (id, span) = snoozeArguments(id, span)
+        if until != nil && span != nil { throw AnswerError("give a span or --until, not both", .badInput) }
+        let end: Instant
+        do throws(Input.Refusal) {
+            if let until {
+                end = try Input.moment(until, direction: .future, zone: zone, now: now)
+            } else {
+                end = now + (try Input.span(span ?? "10m", what: "a snooze"))
+            }
+        } catch {
+            throw AnswerError(error.message, .badInput)
+        }
+        return (try snooze(id, until: end, next: next), end)
+    }
+
+    /// `nudge late [ID] [SPAN] [--told]` as typed (default 15m).
+    public func late(_ id: String?, span: String?, told: Bool, next: Bool = false) throws(AnswerError) -> (
+        Answered, Span
+    ) {
+        let (id, span) = snoozeArguments(id, span)
+        let by: Span
+        do { by = try Input.span(span ?? "15m", what: "running late") } catch {
+            throw AnswerError(error.message, .badInput)
+        }
+        return try late(id, by: by, told: told, next: next)
+    }
+
     /// A button pressed on a popup of `occurrence`: the same answers as the command line, on exactly
     /// that occurrence. Returns false when it had been answered already.
     public func popup(_ occurrence: Int64, action: String, snooze: Span) throws -> Bool {

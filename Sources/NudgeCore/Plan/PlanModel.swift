@@ -38,6 +38,8 @@ public struct Occurrence: Sendable, Equatable {
     public var lastNudgeAt: Instant?
     /// How many follow-ups have been used (a snoozed nudge does not use one).
     public var followUpsUsed: Int
+    /// How far `nudge late` moved its follow-ups and its miss (lateness still counts from `due`).
+    public var lateBy = Span.zero
 
     /// A new pending occurrence.
     public init(id: Int64, commitment: CommitmentID, due: Instant, created: Instant) {

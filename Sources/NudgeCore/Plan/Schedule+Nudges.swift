@@ -23,18 +23,23 @@ extension Commitment {
             return PlannedNudge(occurrence: o.id, kind: .followUp, sequence: seq, at: snooze, usesFollowUp: false)
         }
         guard o.followUpsUsed < followUps else { return nil }
-        return PlannedNudge(
-            occurrence: o.id, kind: .followUp, sequence: seq, at: last + followUp, usesFollowUp: true)
+        var at = last + followUp
+        if o.lateBy > .zero {
+            // Running late moves the follow-ups: each comes `lateBy` after its time.
+            at = max(at, o.due + o.lateBy + Span(microseconds: followUp.microseconds * Int64(o.followUpsUsed + 1)))
+        }
+        return PlannedNudge(occurrence: o.id, kind: .followUp, sequence: seq, at: at, usesFollowUp: true)
     }
 
     /// When a pending occurrence counts as missed: max(due + grace, first delivered + grace, last snooze
-    /// target + follow_up). Never before the user was told: nil while nothing was delivered, unless
-    /// `catchUpMiss` (settings `catch_up = "miss"`), which records it at due + grace regardless.
+    /// target + follow_up), the first two moved by `nudge late`. Never before the user was told: nil while
+    /// nothing was delivered, unless `catchUpMiss` (settings `catch_up = "miss"`), which records it at
+    /// due + grace regardless.
     public func missedAt(_ o: Occurrence, catchUpMiss: Bool = false) -> Instant? {
         guard o.isPending else { return nil }
-        var t = o.due + grace
+        var t = o.due + grace + o.lateBy
         if let first = o.firstDelivered {
-            t = max(t, first + grace)
+            t = max(t, first + grace + o.lateBy)
         } else if !catchUpMiss {
             return nil
         }

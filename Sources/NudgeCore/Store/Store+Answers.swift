@@ -143,6 +143,22 @@ extension Store {
         }
     }
 
+    /// Records that the person is running late for a pending occurrence: its follow-ups and miss move by
+    /// `span` more, and (`told`) that the person they promised was told now. Returns the whole move.
+    public func late(_ occurrence: Int64, by span: Span, told: Bool, now: Instant) throws -> Span? {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE occurrence SET late_by = late_by + ?, late_said_at = ?,
+                        told_at = CASE WHEN ? THEN ? ELSE told_at END
+                    WHERE id = ? AND outcome IS NULL
+                    """, arguments: [span.microseconds, now.microseconds, told, now.microseconds, occurrence])
+            guard db.changesCount == 1 else { return nil }
+            return try Int64.fetchOne(db, sql: "SELECT late_by FROM occurrence WHERE id = ?", arguments: [occurrence])
+                .map(Span.init(microseconds:))
+        }
+    }
+
     /// Snoozes a pending occurrence: no nudge before `until`.
     public func snooze(_ occurrence: Int64, until: Instant) throws {
         try queue.write { db in

@@ -251,7 +251,7 @@ extension Store {
     static func occurrenceColumns(_ prefix: String) -> String {
         [
             "id", "commitment", "due", "created", "outcome", "outcome_at", "snoozed_until", "first_delivered",
-            "handled", "last_nudge_at", "follow_ups_used",
+            "handled", "last_nudge_at", "follow_ups_used", "late_by",
         ].map { prefix + $0 }.joined(separator: ", ")
     }
 
@@ -269,6 +269,7 @@ extension Store {
         o.handled = row[8]
         o.lastNudgeAt = (row[9] as Int64?).map(Instant.init(microseconds:))
         o.followUpsUsed = row[10]
+        o.lateBy = Span(microseconds: row[11])
         return o
     }
 

@@ -309,6 +309,16 @@ public final class Store: Sendable {
                     );
                     """)
         }
+        m.registerMigration("v7") { db in
+            // `nudge late`: how far the follow-ups and the miss moved (the sum of every SPAN said), when it was
+            // last said, and when the person was told (nil: not told).
+            try db.execute(
+                sql: """
+                    ALTER TABLE occurrence ADD COLUMN late_by INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE occurrence ADD COLUMN late_said_at INTEGER;
+                    ALTER TABLE occurrence ADD COLUMN told_at INTEGER;
+                    """)
+        }
         return m
     }
 }
