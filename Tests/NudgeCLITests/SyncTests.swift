@@ -5,9 +5,12 @@ import Testing
 /// loopback, python caldav as the phone's task app.
 @Suite(.serialized)
 struct SyncTests {
-    /// A config both machines share, with this machine's name, due soon after `now`.
+    /// When the shared configs' times are counted from: once, so that every machine has the same ones.
+    static let start = Date()
+
+    /// A config both machines share, with this machine's name, due a few hours after `start`.
     static func config(device: String, server: DAVServer, dir: URL) -> String {
-        let now = Date()
+        let now = start
         func at(_ hours: Double) -> String { CLIRunner.clockTime(now.addingTimeInterval(hours * 3600)) }
         return """
             [settings]
