@@ -134,8 +134,14 @@ public final class Store: Sendable {
                 problem == .temporary ? .temporary : .cannotCreate)
         }
         let queue = try DatabaseQueue(path: fresh, configuration: configuration)
-        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        // Migrated with a rollback journal, so every page is in the file itself (and a small disk need not
+        // hold a log of the whole schema too), then switched to WAL; a checkpoint that fails (a full disk)
+        // fails the creation, instead of a record whose log is then thrown away.
         try migrator.migrate(queue)
+        try queue.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            _ = try db.checkpoint(.truncate)
+        }
         try queue.close()
         if link(fresh, path) != 0 && errno != EEXIST {
             throw StoreError.cannotOpen(path, String(cString: strerror(errno)), .cannotCreate)
