@@ -186,6 +186,7 @@ struct DunstTests {
         #expect(screen.menu.contains("#Snooze 10 min (Call Mom)"), "\(screen.menu)")
         #expect(screen.menu.contains("#Done (Stretch)"))
         #expect(screen.menu.contains("#Skip (Water the plants)"))
+        #expect(screen.menu.contains("#Running late (Water the plants)"))
         #expect(screen.wait(timeout: 5) { screen.displayed == 2 })
         #expect(try cli.run(["status"]).out.contains("snoozed until"))
 

@@ -90,6 +90,17 @@ struct LifecycleTests {
         #expect(throws: AnswerError.self) { try life.answers.late("meds", by: .minutes(5), told: false) }
     }
 
+    @Test func thePopupsRunningLateMovesByFifteenMinutesTellingNobody() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
+        let pending = try #require(try life.store.pending().first)
+        #expect(try life.answers.popup(pending.id, action: "late", snooze: .minutes(10)))
+        try life.liveAsDaemon(until: try life.t("2026-12-01 09:00"))
+        #expect(life.nudges("meds") == ["due@12-01 08:00", "follow-up@12-01 08:30", "follow-up@12-01 08:45"])
+        let told = try life.store.queue.read { db in try Int64?.fetchOne(db, sql: "SELECT told_at FROM occurrence") }
+        #expect(told == .some(nil))
+    }
+
     @Test func aSecondDoneDoesNotKeepTomorrowsOccurrence() throws {
         let life = try Life(Self.meds, start: "2026-12-01 07:00")
         try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))

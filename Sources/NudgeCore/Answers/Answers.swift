@@ -144,6 +144,7 @@ public struct Answers {
         case "snooze":
             try store.snooze(occurrence, until: now + snooze)
             return true
+        case "late": return try store.late(occurrence, by: DesktopChannel.lateSpan, told: false, now: now) != nil
         default: return false
         }
     }

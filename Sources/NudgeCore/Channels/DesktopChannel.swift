@@ -20,9 +20,13 @@ public final class DesktopChannel: @unchecked Sendable {
     }
 
     /// The buttons, by action key.
-    public static let actions = [("done", "Done"), ("snooze", "Snooze 10 min"), ("skip", "Skip")]
+    public static let actions = [
+        ("done", "Done"), ("snooze", "Snooze 10 min"), ("late", "Running late"), ("skip", "Skip"),
+    ]
     /// How long "Snooze 10 min" snoozes.
     public static let snoozeSpan = Span.minutes(10)
+    /// How far "Running late" moves the follow-ups and the miss (`nudge late`'s default); nobody is told.
+    public static let lateSpan = Span.minutes(15)
 
     /// Called on the channel's own queue for each signal about a popup in `shown`.
     public var onSignal: ((NotificationBus.Signal, Shown) -> Void)?

@@ -204,7 +204,7 @@ public final class Daemon: @unchecked Sendable {
                 try store.recordClosed(row: popup.row, reason: reason, at: now)
             case .actionInvoked(let id, let key):
                 // A click on the popup itself answers nothing.
-                guard ["done", "skip", "snooze"].contains(key) else { return }
+                guard ["done", "skip", "snooze", "late"].contains(key) else { return }
                 let answers = try Answers(config: config, store: store, now: now)
                 _ = try answers.popup(popup.occurrence, action: key, snooze: DesktopChannel.snoozeSpan)
                 try store.recordAction(row: popup.row, key, at: now)
