@@ -10,6 +10,15 @@ public struct HistoryListing: Encodable, Sendable {
         public var at: String
         public var latenessSeconds: Int64?
         public var reason: String?
+        /// `nudge late`: said when, how far the follow-ups and the miss moved, told when (nil: not told).
+        public var late: Late?
+    }
+
+    /// What `nudge late` recorded about one occurrence.
+    public struct Late: Encodable, Sendable {
+        public var saidAt: String
+        public var movedSeconds: Int64
+        public var toldAt: String?
     }
 
     public var version = 1
@@ -19,6 +28,7 @@ public struct HistoryListing: Encodable, Sendable {
     public init(store: Store, zone: Zone, ids: Set<CommitmentID>?, since: Instant?) throws {
         let late = try store.latenesses()
         let reasons = try store.reasons()
+        let notices = try store.lateNotices()
         history = try store.history(limit: 100_000).filter { o in
             (ids?.contains(o.commitment) ?? true) && (since.map { o.due >= $0 } ?? true)
         }.map { o in
@@ -26,16 +36,24 @@ public struct HistoryListing: Encodable, Sendable {
                 id: o.commitment.rawValue, due: TimestampFormat.iso8601(o.due, zone: zone),
                 outcome: o.outcome?.rawValue ?? "pending",
                 at: o.outcomeAt.map { TimestampFormat.iso8601($0, zone: zone) } ?? "",
-                latenessSeconds: late[o.id].map { $0.microseconds / 1_000_000 }, reason: reasons[o.id])
+                latenessSeconds: late[o.id].map { $0.microseconds / 1_000_000 }, reason: reasons[o.id],
+                late: notices[o.id].map { n in
+                    Late(
+                        saidAt: TimestampFormat.iso8601(n.said, zone: zone),
+                        movedSeconds: n.by.microseconds / 1_000_000,
+                        toldAt: n.told.map { TimestampFormat.iso8601($0, zone: zone) })
+                })
         }
     }
 
     /// A header row, then one row per entry; the reason quoted as RFC 4180 says.
     public var csv: String {
-        var out = "id,due,outcome,at,lateness_seconds,reason\n"
+        var out = "id,due,outcome,at,lateness_seconds,reason,late_said_at,late_moved_seconds,late_told_at\n"
         for e in history {
             let reason = e.reason.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? ""
-            out += "\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? ""),\(reason)\n"
+            let late = e.late.map { "\($0.saidAt),\($0.movedSeconds),\($0.toldAt ?? "")" } ?? ",,"
+            out +=
+                "\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? ""),\(reason),\(late)\n"
         }
         return out
     }
@@ -47,7 +65,12 @@ public struct HistoryListing: Encodable, Sendable {
             let lateness = e.latenessSeconds.map { " (\($0 >= 0 ? "+" : "-")\(Span.seconds(abs($0))))" } ?? ""
             // A skip's own reason, or why nudge ended it ("away", "superseded", "removed").
             let why = e.reason.map { $0 == "skipped" ? "" : ": \($0)" } ?? ""
-            return "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)\n"
+            let late =
+                e.late.map { l in
+                    "; said late by \(Span.seconds(l.movedSeconds))"
+                        + (l.toldAt == nil ? ", without notice" : ", told them")
+                } ?? ""
+            return "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)\(late)\n"
         }.joined()
     }
 }

@@ -226,6 +226,23 @@ extension Store {
         }
     }
 
+    /// What `nudge late` recorded, by occurrence id: how far it moved, when it was last said, when the
+    /// person was told (nil: not told).
+    public func lateNotices() throws -> [Int64: (by: Span, said: Instant, told: Instant?)] {
+        try queue.read { db in
+            var out: [Int64: (by: Span, said: Instant, told: Instant?)] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, late_by, late_said_at, told_at FROM occurrence WHERE late_said_at IS NOT NULL")
+            while let row = try rows.next() {
+                out[row[0]] = (
+                    Span(microseconds: row[1]), Instant(microseconds: row[2]),
+                    (row[3] as Int64?).map(Instant.init(microseconds:))
+                )
+            }
+            return out
+        }
+    }
+
     /// The reason recorded with every ended occurrence that has one (a skip's `--reason`, "away",
     /// "superseded"…), by occurrence id.
     public func reasons() throws -> [Int64: String] {
