@@ -275,6 +275,15 @@ struct SyncTests {
         #expect(try desktop.run(["undo"]).status == 0)
         #expect(try desktop.run(["remove", "call-sam-back"]).status == 0)
         #expect(try sync(desktop).contains("0 adopted"))
+
+        // Removed on the machine that added it: skipped on the other, which nudges it no more.
+        #expect(try laptop.run(["add", "Buy milk", "--at", "in 3h"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: added buy-milk"))
+        #expect(try laptop.run(["remove", "buy-milk"]).status == 0)
+        _ = try sync(laptop)
+        #expect(try sync(desktop).contains("adopted: skipped buy-milk"))
+        #expect(try outcome(desktop, "buy-milk") == "skipped")
     }
 
     @Test func aCheckInsNextOccurrenceIsTheSameOnEveryMachine() throws {

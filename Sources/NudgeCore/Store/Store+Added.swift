@@ -4,22 +4,35 @@ import GRDB
 extension Store {
     /// One-off commitments added from the command line (`nudge add`), not removed.
     public func added(settings: Settings) throws -> [Commitment] {
+        try added(settings: settings, removed: false).map(\.0)
+    }
+
+    /// Those added from the command line and removed since, with when they were removed.
+    public func removedAdded(settings: Settings) throws -> [(Commitment, Instant)] {
+        try added(settings: settings, removed: true).compactMap { c, at in at.map { (c, $0) } }
+    }
+
+    func added(settings: Settings, removed: Bool) throws -> [(Commitment, Instant?)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM added WHERE removed IS NULL ORDER BY created, id").compactMap {
-                row in
-                guard let id = CommitmentID(row["id"]) else { return nil }
-                return Commitment(
-                    id: id, title: row["title"], with: row["person"],
-                    schedule: .once(Instant(microseconds: row["due"])),
-                    // Bounded as a config's: a record written by an older nudge may hold any number.
-                    remindBefore: (row["remind_before"] as Int64?).map {
-                        min(max(Span(microseconds: $0), .zero), Defaults.maxSpan)
-                    },
-                    followUp: Defaults.followUp,
-                    followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
-                    repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true, channels: settings.channels,
-                    note: nil)
-            }
+            let which = removed ? "IS NOT NULL" : "IS NULL"
+            return try Row.fetchAll(db, sql: "SELECT * FROM added WHERE removed \(which) ORDER BY created, id")
+                .compactMap {
+                    row in
+                    guard let id = CommitmentID(row["id"]) else { return nil }
+                    let c = Commitment(
+                        id: id, title: row["title"], with: row["person"],
+                        schedule: .once(Instant(microseconds: row["due"])),
+                        // Bounded as a config's: a record written by an older nudge may hold any number.
+                        remindBefore: (row["remind_before"] as Int64?).map {
+                            min(max(Span(microseconds: $0), .zero), Defaults.maxSpan)
+                        },
+                        followUp: Defaults.followUp,
+                        followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
+                        repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true,
+                        channels: settings.channels,
+                        note: nil)
+                    return (c, (row["removed"] as Int64?).map(Instant.init(microseconds:)))
+                }
         }
     }
 

@@ -85,10 +85,14 @@ public struct SyncRound {
         var occurrence: Occurrence?
         /// Added with `nudge add`: its definition travels in the VTODO.
         var added = false
+        /// When it was removed here (`nudge remove`): skipped everywhere from then.
+        var removed: Instant? = nil
 
         var uid: String { SyncRound.uid(commitment.id, due) }
         var state: SyncState {
-            guard let o = occurrence, let outcome = o.outcome else { return .open }
+            guard let o = occurrence, let outcome = o.outcome else {
+                return removed.map { SyncState(outcome: .skipped, at: $0, device: nil) } ?? .open
+            }
             return SyncState(outcome: outcome, at: o.outcomeAt, device: nil)
         }
     }
@@ -114,13 +118,23 @@ public struct SyncRound {
     /// coming 7.
     func items() throws -> [Item] {
         var out: [String: Item] = [:]
-        let byID = Dictionary(config.commitments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Promises removed with `nudge remove` are shared as skipped, so that no other machine nudges them.
+        let removed = try store.removedAdded(settings: config.settings)
+        let removedAt = Dictionary(removed.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(
+            (config.commitments + removed.map(\.0)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let recorded = try store.occurrences(dueSince: now - Self.keep)
         let added = try store.addedIDs()
         for o in recorded {
             guard let c = byID[o.commitment] else { continue }
-            let item = Item(commitment: c, due: o.due, occurrence: o, added: added.contains(c.id.rawValue))
+            var item = Item(commitment: c, due: o.due, occurrence: o, added: added.contains(c.id.rawValue))
+            item.removed = removedAt[c.id]
             out[item.uid] = item
+        }
+        for (c, at) in removed {
+            guard case .once(let due) = c.schedule, due >= now - Self.keep else { continue }
+            let item = Item(commitment: c, due: due, occurrence: nil, added: true, removed: at)
+            if out[item.uid] == nil { out[item.uid] = item }
         }
         let state = try store.planState()
         for c in config.commitments where c.enabled {
