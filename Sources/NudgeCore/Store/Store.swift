@@ -318,12 +318,9 @@ public final class Store: Sendable {
         m.registerMigration("v7") { db in
             // `nudge late`: how far the follow-ups and the miss moved (the sum of every SPAN said), when it was
             // last said, and when the person was told (nil: not told).
-            try db.execute(
-                sql: """
-                    ALTER TABLE occurrence ADD COLUMN late_by INTEGER NOT NULL DEFAULT 0;
-                    ALTER TABLE occurrence ADD COLUMN late_said_at INTEGER;
-                    ALTER TABLE occurrence ADD COLUMN told_at INTEGER;
-                    """)
+            for column in ["late_by INTEGER NOT NULL DEFAULT 0", "late_said_at INTEGER", "told_at INTEGER"] {
+                try db.execute(sql: "ALTER TABLE occurrence ADD COLUMN \(column)")
+            }
         }
         return m
     }
