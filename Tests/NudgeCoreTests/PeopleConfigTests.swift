@@ -49,7 +49,7 @@ struct PeopleConfigTests {
             ])
         #expect(
             try diagnostics("[person.mom]\nemail = \"m@x.org\"\ncommand = [\"x\"]\n") == [
-                "9:1: error: [person.mom] has both \"email\" and \"command\" | keep the one way `--tell` should reach mom"
+                "9:1: error: [person.mom] has both \"email\" and \"command\" | keep one way of reaching mom"
             ])
         #expect(
             try diagnostics("[person.mom]\ncommand = \"signal-cli send\"\n").first?.hasPrefix(
@@ -74,7 +74,7 @@ struct PeopleConfigTests {
         #expect(
             try diagnostics(person, base: byName) == [
                 "5:8: warning: with = \"Mom\" names no [person.*]; it is kept as free text"
-                    + " | did you mean with = \"mom\"? (then `--tell` can reach Mom)"
+                    + " | did you mean with = \"mom\"? ([person.mom] is Mom)"
             ])
         // An id one typo away.
         let typo = Self.base.replacingOccurrences(of: "with = \"mom\"", with: "with = \"mum\"")

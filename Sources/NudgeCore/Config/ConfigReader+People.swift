@@ -41,7 +41,7 @@ extension ConfigReader {
             if t["email"] != nil && t["command"] != nil {
                 reportKey(
                     p + ["command"], "[person.\(id)] has both \"email\" and \"command\"",
-                    hint: "keep the one way `--tell` should reach \(name)")
+                    hint: "keep one way of reaching \(name)")
             } else if let address = string(t, "email", at: p, what: "email") {
                 if Self.isAddress(address) {
                     reach = .email(address)
@@ -93,7 +93,7 @@ extension ConfigReader {
             let position = locator.value(p) ?? locator.key(p)
             report(
                 .warning, at: position, "with = \"\(with)\" names no [person.*]; it is kept as free text",
-                hint: "did you mean with = \"\(near)\"? (then `--tell` can reach \(people[near]?.name ?? near))")
+                hint: "did you mean with = \"\(near)\"? ([person.\(near)] is \(people[near]?.name ?? near))")
         }
     }
 }
