@@ -68,14 +68,12 @@ extension SyncRound {
     /// server has none yet). A claim already there stands; a write that loses a race reads the VTODO again.
     public func claim(_ request: ClaimRequest) throws(SyncError) -> Claim {
         let (id, due, channel) = (request.id, request.due, request.channel)
-        let device = config.sync?.device ?? "nudge"
-        let href = client.path(client.collection) + Self.uid(id, due) + ".ics"
+        let resource = href(Self.uid(id, due))
         let key = Self.claimKey(request.kind, request.sequence)
-        let zone = config.settings.timezone
         for _ in 0..<5 {
-            let fetched = try client.fetch([href])[href]
+            let fetched = try client.fetch([resource])[resource]
             var todo: VTodo
-            if let fetched, let read = try? ICalendar.todos(fetched.data, zone: zone).first {
+            if let fetched, let read = read(fetched.data) {
                 todo = read
             } else if let c = config.commitments.first(where: { $0.id == id }) {
                 let added = try? store.addedIDs().contains(id.rawValue)
@@ -91,9 +89,9 @@ extension SyncRound {
             claims.append((channel, device))
             todo.nudge[key] = claims.map { "\($0.channel)=\($0.device)" }.joined(separator: " ")
             todo.stamp = now
-            if case .stored = try client.put(href, ICalendar.write(todo), ifMatch: fetched?.etag) { return .mine }
+            if case .stored = try client.put(resource, ICalendar.write(todo), ifMatch: fetched?.etag) { return .mine }
         }
-        throw SyncError("\(href) kept changing while this machine claimed a nudge on it")
+        throw SyncError("\(resource) kept changing while this machine claimed a nudge on it")
     }
 
     /// The claims of one property's value.

@@ -78,6 +78,15 @@ public struct SyncRound {
         self.now = now
     }
 
+    /// This machine's name on the server.
+    var device: String { config.sync?.device ?? "nudge" }
+
+    /// Where the VTODO of `uid` is in the collection.
+    func href(_ uid: String) -> String { client.path(client.collection) + uid + ".ics" }
+
+    /// The VTODO of a resource's text, when it is one nudge can read.
+    func read(_ data: String) -> VTodo? { try? ICalendar.todos(data, zone: config.settings.timezone).first }
+
     /// An occurrence to share: recorded (with its id) or only foreseen.
     struct Item {
         var commitment: Commitment
@@ -160,7 +169,7 @@ public struct SyncRound {
         var alarms = [item.due]
         if let before = c.remindBefore { alarms.insert(item.due - before, at: 0) }
         alarms = alarms.map { c.urgency == .critical ? $0 : planner.shouldHaveGone($0) }
-        var marks: [String: String] = ["DEVICE": config.sync?.device ?? "nudge"]
+        var marks: [String: String] = ["DEVICE": device]
         // Who sends which mail and hook stays, whoever rewrites the VTODO.
         for (key, value) in old?.nudge ?? [:] where key.hasPrefix("CLAIM-") { marks[key] = value }
         if item.added && !c.isPrivate {
@@ -209,8 +218,6 @@ public struct SyncRound {
         let remote = try client.list()
         let known = try store.syncItems()
         let items = try items()
-        let base = client.path(client.collection)
-        func href(_ uid: String) -> String { base + uid + ".ics" }
         // Read what changed on the server since this machine last saw it.
         let changed = items.compactMap { item -> String? in
             let h = href(item.uid)
@@ -226,12 +233,8 @@ public struct SyncRound {
             let h = href(item.uid)
             let mine = item.state
             var record = known[item.uid]
-            var serverTodo: VTodo?
-            var serverEtag = remote[h]
-            if let (etag, data) = fetched[h] {
-                serverTodo = try? ICalendar.todos(data, zone: config.settings.timezone).first
-                serverEtag = etag.isEmpty ? serverEtag : etag
-            }
+            var serverTodo = fetched[h].flatMap { read($0.data) }
+            var serverEtag = fetched[h].flatMap { $0.etag.isEmpty ? nil : $0.etag } ?? remote[h]
             // Changed on the server since this machine last knew it. An outcome there wins: the first one
             // written, or a later change made on purpose (the phone cancelled what was kept). Back to open (an
             // undo, a task ticked back) wins only where nothing was answered here since.
@@ -271,10 +274,10 @@ public struct SyncRound {
             }
             // Ours to write: new, or answered here since.
             let sequence = (record?.sequence ?? 0) + 1
-            if onServer && serverTodo == nil, let (etag, data) = try client.fetch([h])[h] {
+            if onServer && serverTodo == nil, let copy = try client.fetch([h])[h] {
                 // Read before it is rewritten: what a phone or a claim added since stays.
-                serverTodo = try? ICalendar.todos(data, zone: config.settings.timezone).first
-                serverEtag = etag.isEmpty ? serverEtag : etag
+                serverTodo = read(copy.data)
+                serverEtag = copy.etag.isEmpty ? serverEtag : copy.etag
             }
             let ics = ICalendar.write(todo(item, mine, sequence: sequence, keeping: serverTodo))
             switch try client.put(h, ics, ifMatch: serverEtag) {
@@ -289,7 +292,7 @@ public struct SyncRound {
                 continue
             }
         }
-        summary.deleted = try deleteOld(remote: remote, known: known, href: href)
+        summary.deleted = try deleteOld(remote: remote, known: known)
         return summary
     }
 
@@ -312,7 +315,7 @@ public struct SyncRound {
         var taken = try store.addedIDs().union(config.commitments.map(\.id.rawValue))
         var said: [String] = []
         for (_, data) in resources {
-            guard let todo = try? ICalendar.todos(data, zone: config.settings.timezone).first,
+            guard let todo = read(data),
                 let id = todo.nudge["ADDED-ID"].flatMap(CommitmentID.init), !taken.contains(id.rawValue),
                 SyncState(todo).outcome == nil, TextRules.problem(todo.summary, field: "title") == nil
             else { continue }
@@ -330,7 +333,7 @@ public struct SyncRound {
     }
 
     /// Deletes the VTODOs of occurrences that ended more than 30 days ago.
-    func deleteOld(remote: [String: String], known: [String: SyncItem], href: (String) -> String) throws -> Int {
+    func deleteOld(remote: [String: String], known: [String: SyncItem]) throws -> Int {
         var deleted = 0
         for item in known.values where item.due < now - Self.keep && item.written != SyncState.open.text {
             let h = href(item.uid)
