@@ -3,12 +3,13 @@ import Foundation
 import NudgeCore
 
 extension AnswerError {
-    /// The same refusal for the command line: exit 1, 65 for a time no occurrence can mean, or the
-    /// status of the record's trouble.
+    /// The same refusal for the command line: exit 1, 65 for a time no occurrence can mean, 64 for arguments
+    /// that contradict each other, or the status of the record's trouble.
     var cli: CLIError {
         switch kind {
         case .nothingMatched: return CLIError(message, code: .nothingMatched)
         case .badInput: return CLIError(message, code: .dataError)
+        case .usage: return CLIError(message, code: .usage)
         case .record(let problem): return CLIError(message, code: ExitStatus(problem))
         }
     }

@@ -21,8 +21,7 @@ func instanceLock(exclusive: Bool, refusal: (String) -> String) throws -> Instan
     return lock
 }
 
-/// Opens the record, or exits with a message: 73 (cannot be written here), 74 (corrupt or not a database),
-/// 75 (disk full, busy: temporary) or 78 (written by a newer nudge).
+/// Opens the record, or exits with a message and the status of its trouble (`recordFailure`).
 func openStore() throws -> Store {
     let path = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
     do {

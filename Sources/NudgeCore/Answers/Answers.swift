@@ -6,6 +6,8 @@ public struct AnswerError: Error, Equatable, CustomStringConvertible {
         case nothingMatched
         /// The time given cannot be meant (outside every window): exit 65.
         case badInput
+        /// Arguments that contradict each other: exit 64.
+        case usage
         /// The record failed (damaged, full, read-only): the exit status of that kind of trouble.
         case record(StoreError.Problem)
     }
@@ -109,16 +111,10 @@ public struct Answers {
         Answered, Instant
     ) {
         let (id, span) = snoozeArguments(id, span)
-        if until != nil && span != nil { throw AnswerError("give a span or --until, not both", .badInput) }
-        let end: Instant
-        do throws(Input.Refusal) {
-            if let until {
-                end = try Input.moment(until, direction: .future, zone: zone, now: now)
-            } else {
-                end = now + (try Input.span(span ?? "10m", what: "a snooze"))
-            }
-        } catch {
-            throw AnswerError(error.message, .badInput)
+        if until != nil && span != nil { throw AnswerError("give a span or --until, not both", .usage) }
+        let end = try Self.reading { () throws(Input.Refusal) in
+            guard let until else { return now + (try Input.span(span ?? "10m", what: "a snooze")) }
+            return try Input.moment(until, direction: .future, zone: zone, now: now)
         }
         return (try snooze(id, until: end, next: next), end)
     }
@@ -128,11 +124,13 @@ public struct Answers {
         Answered, Span
     ) {
         let (id, span) = snoozeArguments(id, span)
-        let by: Span
-        do { by = try Input.span(span ?? "15m", what: "running late") } catch {
-            throw AnswerError(error.message, .badInput)
-        }
+        let by = try Self.reading { () throws(Input.Refusal) in try Input.span(span ?? "15m", what: "running late") }
         return try late(id, by: by, told: told, next: next)
+    }
+
+    /// Reads a span or moment as typed; one that cannot be meant is refused as bad input (65).
+    static func reading<T>(_ body: () throws(Input.Refusal) -> T) throws(AnswerError) -> T {
+        do { return try body() } catch { throw AnswerError(error.message, .badInput) }
     }
 
     /// A button pressed on a popup of `occurrence`: the same answers as the command line, on exactly
