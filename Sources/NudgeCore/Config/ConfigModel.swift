@@ -240,9 +240,9 @@ public struct Config: Sendable {
 }
 
 /// Someone promises are made to (`[person.ID]`, DESIGN.md §9): a commitment's `with` may name them, and
-/// `--tell` reaches them. Their address never receives nudges.
+/// messages to them go to their address or command. Their address never receives nudges.
 public struct Person: Sendable {
-    /// How `--tell` reaches them.
+    /// Where messages to them go.
     public enum Reach: Sendable, Equatable {
         /// An address, sent with the email channel's machinery.
         case email(String)

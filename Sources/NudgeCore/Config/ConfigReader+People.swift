@@ -4,7 +4,7 @@ import TOMLKit
 extension ConfigReader {
     static let personKeys = ["name", "email", "command", "timezone"]
 
-    /// Every `[person.ID]`: someone promises are made to, and how `--tell` reaches them (DESIGN.md §9).
+    /// Every `[person.ID]`: someone promises are made to, and where messages to them go (DESIGN.md §9).
     mutating func people(_ root: TOMLTable) -> [String: Person] {
         guard let value = root["person"] else { return [:] }
         guard let all = value.table else {
