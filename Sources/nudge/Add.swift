@@ -70,12 +70,13 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment that was missed (id or unique prefix).") var id: String
         @OptionGroup var due: Due
+        @OptionGroup var tell: Tell
 
         func run() throws {
             let a = try answers(options)
             let due = try self.due.instant(a)
-            let added = try refusing { try a.repair(id, at: due) }
-            print(a.said(added))
+            let (added, message) = try refusing { try a.repair(id, at: due, telling: tell.asked) }
+            print(a.said(added, message, dryRun: tell.dryRun))
         }
     }
 }

@@ -10,6 +10,8 @@ extension AnswerError {
         case .nothingMatched: return CLIError(message, code: .nothingMatched)
         case .badInput: return CLIError(message, code: .dataError)
         case .usage: return CLIError(message, code: .usage)
+        case .config: return CLIError(message, code: .config)
+        case .unsent: return CLIError(message, code: .temporaryFailure)
         case .record(let problem): return CLIError(message, code: ExitStatus(problem))
         }
     }
@@ -38,6 +40,15 @@ func answers(_ options: ConfigOptions) throws -> Answers {
 /// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be meant.
 func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
     try refusing { try Input.moment(text, direction: direction, zone: zone, now: now) }
+}
+
+/// `--tell`, `--message`, `--dry-run`: one message to the person a promise is with.
+struct Tell: ParsableArguments {
+    @Flag(help: "Send them one short message saying so (their [person.ID] email or command).") var tell = false
+    @Option(help: "Your own words instead of nudge's (with --tell).") var message: String?
+    @Flag(help: "Print the message --tell would send; record nothing.") var dryRun = false
+
+    var asked: Telling { Telling(tell: tell, message: message, dryRun: dryRun) }
 }
 
 /// The occurrence an answer is about: a commitment (optional when one thing is pending), and whether
@@ -120,11 +131,30 @@ extension Nudge {
         @OptionGroup var target: Target
         @Argument(help: "How late (default 15m), e.g. '20m'.") var span: String?
         @Flag(help: "You told them yourself: a late keep counts as late with notice.") var told = false
+        @OptionGroup var tell: Tell
 
         func run() throws {
             let a = try answers(options)
-            let (late, total) = try refusing { try a.late(target.id, span: span, told: told, next: target.next) }
-            print("late for \(late.commitment): its follow-ups and its miss move by \(total)\(told ? "; told" : "")")
+            let late = try refusing {
+                try a.late(target.id, span: span, told: told, telling: tell.asked, next: target.next)
+            }
+            print(a.said(late, told: told))
+        }
+    }
+
+    /// `nudge renegotiate`: move it ahead of time, by agreement.
+    struct Renegotiate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a promise before it is due: it ends renegotiated, a one-off at --to takes its place.")
+
+        @OptionGroup var options: ConfigOptions
+        @OptionGroup var target: Target
+        @Option(help: "The new time, e.g. 'mon 19:00', 'tomorrow 9:00'.") var to: String
+        @OptionGroup var tell: Tell
+
+        func run() throws {
+            let a = try answers(options)
+            print(a.said(try refusing { try a.renegotiate(target.id, to: to, telling: tell.asked, next: target.next) }))
         }
     }
 }

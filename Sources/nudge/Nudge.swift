@@ -9,7 +9,8 @@ struct Nudge: ParsableCommand {
         commandName: "nudge",
         abstract: "A reminder and nudge daemon for the promises you make.",
         subcommands: [
-            Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Late.self, Undo.self, Repair.self,
+            Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Late.self, Renegotiate.self, Undo.self,
+            Repair.self,
             Pause.self,
             Resume.self, Remove.self, Rename.self,
             History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self,

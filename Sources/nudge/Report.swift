@@ -20,8 +20,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let records = try a.store.outcomeRecords(config: a.config, repaired: try a.store.repaired())
-            let report = ReportBuilder.build(config: a.config, records: records, now: a.now, weeks: weeks)
+            let report = try NudgeCore.Report.of(config: a.config, store: a.store, now: a.now, weeks: weeks)
             print(
                 json ? try report.json() : csv ? report.csv() : report.text(color: Output.wantsColor()), terminator: "")
         }

@@ -434,74 +434,18 @@ extension EmailTests {
 
         /// Delivers through msmtp to an aiosmtpd sink on 127.0.0.1 and reads the mail back from its Maildir.
         @Test func msmtpDeliversToARealSMTPServer() throws {
-            let ci = ProcessInfo.processInfo.environment["CI"] != nil
-            func skip(_ why: String) {
-                if ci {
-                    Issue.record("\(why) (CI must install msmtp and python3-aiosmtpd)")
-                } else {
-                    print("skipping msmtpDeliversToARealSMTPServer: \(why)")
-                }
-            }
-            let msmtp = "/usr/bin/msmtp"
-            guard FileManager.default.isExecutableFile(atPath: msmtp) else { return skip("\(msmtp) is not installed") }
             try F.withScratch { dir in
-                guard let python = try Self.pythonWithAiosmtpd(in: dir) else {
-                    return skip("no python3 with aiosmtpd (apt python3-aiosmtpd, or pip in a venv) could be had")
-                }
-                let maildir = dir.appendingPathComponent("Maildir").path
-                let portFile = dir.appendingPathComponent("port").path
-                let server = try F.script(
-                    "sink.py", in: dir, "")
-                try Self.sinkScript.write(toFile: server, atomically: true, encoding: .utf8)
-                let start = try Subprocess.run(
-                    [
-                        "/bin/sh", "-c", "\"$0\" \"$1\" \"$2\" \"$3\" > \"$3.log\" 2>&1 & echo $!", python, server,
-                        maildir, portFile,
-                    ],
-                    timeout: .seconds(10))
-                // Never 0 or -1: kill() would signal our own process group or every process.
-                guard let pid = Int32(start.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
-                else {
-                    Issue.record("could not start the SMTP sink: \(start.outputTail)")
-                    return
-                }
-                // Signalled once only: after it ended, the pid may name another process.
-                var sinkRunning = true
-                defer { if sinkRunning { kill(pid, SIGTERM) } }
-                var port = ""
-                for _ in 0..<200 where port.isEmpty {
-                    port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
-                    if port.isEmpty { usleep(50_000) }
-                }
-                guard !port.isEmpty else {
-                    Issue.record("the SMTP sink did not start: \(F.read(dir, "port.log"))")
-                    return
-                }
-                let rc = dir.appendingPathComponent("msmtprc")
-                try """
-                account sink
-                host 127.0.0.1
-                port \(port)
-                from nudge@localhost
-                auth off
-                tls off
-                account default : sink
-
-                """.write(to: rc, atomically: true, encoding: .utf8)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc.path)
-
-                let settings = F.settings(sendmail: [msmtp, "-C", rc.path, "-t"])
+                guard let sink = try SMTPSink.start(in: dir, for: "msmtpDeliversToARealSMTPServer") else { return }
+                defer { sink.stop() }
+                let settings = F.settings(sendmail: sink.sendmail)
                 let m = F.message(title: "Café ☕ with Jo\r\nBcc: evil@example.org", kind: .followUp, sequence: 1)
                 let id = EmailMessage.makeMessageID(for: m, hostname: "host.example")
                 let root = "<nudge.42.due.0.1234@host.example>"
                 #expect(EmailChannel.send(m, settings: settings, messageID: id, threadRoot: root) == .sent)
 
-                let new = URL(fileURLWithPath: maildir).appendingPathComponent("new")
-                let files = (try? FileManager.default.contentsOfDirectory(atPath: new.path)) ?? []
-                #expect(files.count == 1)
-                guard let file = files.first else { return }
-                let text = try String(contentsOf: new.appendingPathComponent(file), encoding: .utf8)
-                let mail = F.parse(text, lineEnd: "\n")
+                let mails = sink.mails()
+                #expect(mails.count == 1)
+                guard let mail = mails.first else { return }
                 #expect(mail.value("Message-ID") == id)
                 #expect(mail.value("In-Reply-To") == root)
                 #expect(mail.value("References") == root)
@@ -517,8 +461,7 @@ extension EmailTests {
                 #expect(body.contains("nudge done call-mom"))
 
                 // With the server gone, msmtp cannot connect: exit 75, worth retrying.
-                kill(pid, SIGTERM)
-                sinkRunning = false
+                sink.stop()
                 usleep(300_000)
                 let again = EmailChannel.send(m, settings: settings, messageID: id, threadRoot: root)
                 guard case .failed(_, retry: true) = again else {
@@ -526,40 +469,6 @@ extension EmailTests {
                     return
                 }
             }
-        }
-
-        /// An SMTP server on a free port of 127.0.0.1 that delivers into a Maildir; it writes its port to a file
-        /// once it listens, and stops by itself after two minutes should the test not stop it.
-        static let sinkScript = """
-            import asyncio, os, sys
-            from aiosmtpd.handlers import Mailbox
-            from aiosmtpd.smtp import SMTP
-
-            async def main():
-                maildir, port_file = sys.argv[1], sys.argv[2]
-                loop = asyncio.get_running_loop()
-                server = await loop.create_server(lambda: SMTP(Mailbox(maildir)), "127.0.0.1", 0)
-                with open(port_file + ".tmp", "w") as f:
-                    f.write(str(server.sockets[0].getsockname()[1]))
-                os.rename(port_file + ".tmp", port_file)
-                await asyncio.sleep(120)
-
-            asyncio.run(main())
-
-            """
-
-        /// A Python that can import aiosmtpd: the system's (apt python3-aiosmtpd), else a venv made in `dir`
-        /// with pip (a few seconds when PyPI is reachable), else nil.
-        static func pythonWithAiosmtpd(in dir: URL) throws -> String? {
-            guard let python = F.python else { return nil }
-            let check = try Subprocess.run([python, "-c", "import aiosmtpd"], timeout: .seconds(30))
-            if check.exitStatus == 0 { return python }
-            let venv = dir.appendingPathComponent("venv").path
-            let made = try Subprocess.run([python, "-m", "venv", venv], timeout: .seconds(60))
-            guard made.exitStatus == 0 else { return nil }
-            let pip = try Subprocess.run(
-                ["\(venv)/bin/pip", "install", "-q", "--disable-pip-version-check", "aiosmtpd"], timeout: .seconds(90))
-            return pip.exitStatus == 0 ? "\(venv)/bin/python" : nil
         }
     }
 }

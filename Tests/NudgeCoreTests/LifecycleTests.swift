@@ -67,9 +67,9 @@ struct LifecycleTests {
         let life = try Life(Self.meds, start: "2026-12-01 07:00")
         try life.liveAsDaemon(until: try life.t("2026-12-01 08:05"))
         // Said twice: the moves add up.
-        let (late, total) = try life.answers.late("meds", by: .minutes(10), told: false)
-        #expect(late.commitment.rawValue == "meds" && total == .minutes(10))
-        #expect(try life.answers.late("meds", by: .minutes(10), told: true).1 == .minutes(20))
+        let late = try life.answers.late("meds", span: "10m", told: false)
+        #expect(late.answered.commitment.rawValue == "meds" && late.total == .minutes(10))
+        #expect(try life.answers.late("meds", span: "10m", told: true).total == .minutes(20))
         try life.liveAsDaemon(until: try life.t("2026-12-01 10:10"))
         // Follow-ups at 08:35 and 08:50 instead of 08:15 and 08:30; no miss at 10:00 (grace 2h + 20m).
         #expect(life.nudges("meds") == ["due@12-01 08:00", "follow-up@12-01 08:35", "follow-up@12-01 08:50"])
@@ -91,7 +91,7 @@ struct LifecycleTests {
             try life.answers.late("meds", span: "10", told: false)
         }
         // Nothing pending: nothing to be late for.
-        #expect(throws: AnswerError.self) { try life.answers.late("meds", by: .minutes(5), told: false) }
+        #expect(throws: AnswerError.self) { try life.answers.late("meds", span: "5m", told: false) }
     }
 
     @Test func thePopupsRunningLateMovesByFifteenMinutesTellingNobody() throws {

@@ -229,9 +229,10 @@ struct ReportTests {
         #expect(
             lines == [
                 "kind,id,title,with,kept,skipped,missed,repaired,follow_through,on_time_rate,"
-                    + "median_lateness_seconds,current_streak,best_streak,strength",
-                "commitment,gym,\"Call \"\"Mum\"\", then Dad\",Mum,1,0,0,0,1.0000,1.0000,-300,1,1,5",
-                "person,,,Mum,1,0,0,0,1.0000,1.0000,-300,1,1,5",
+                    + "median_lateness_seconds,current_streak,best_streak,strength,renegotiated,on_time,"
+                    + "late_with_notice,late_without_notice,person",
+                "commitment,gym,\"Call \"\"Mum\"\", then Dad\",Mum,1,0,0,0,1.0000,1.0000,-300,1,1,5,0,1,0,0,",
+                "person,,,Mum,1,0,0,0,1.0000,1.0000,-300,1,1,5,0,1,0,0,",
                 "",
             ])
         #expect(Report.csvField("a\nb") == "\"a\nb\"")
@@ -250,15 +251,17 @@ struct ReportTests {
         let lines = plain.components(separatedBy: "\n")
         #expect(lines.first == "nudge report: 2 weeks to Wed 2026-04-15 (UTC)")
         #expect(
-            lines.contains("ID   TITLE  WITH  KEPT  SKIP  MISS  REP  FOLLOW  ON-TIME  MEDIAN  STREAK  BEST  STRENGTH"))
+            lines.contains(
+                "ID   TITLE  WITH  KEPT  SKIP  MOVED  MISS  REP  FOLLOW  ON-TIME  MEDIAN  STREAK  BEST  STRENGTH"))
         // K then M (then a skip), daily: s = (1 − m)·m = 0.0492 → 5; +20m is late for on_time 10m.
         #expect(
-            lines.contains("gym  Gym    -        1     1     1    0     50%       0%    +20m       0     1         5"))
+            lines.contains(
+                "gym  Gym    -        1     1      0     1    0     50%       0%    +20m       0     1         5"))
         #expect(lines.contains("       04-06   04-13"))
         #expect(lines.contains("       MTWTFSS MTWTFSS"))
         #expect(lines.contains("(all)  ....... #x~"))
         #expect(lines.contains("gym    ....... #x~"))
-        #expect(plain.contains("# kept  ~ skipped  x missed  . nothing due"))
+        #expect(plain.contains("# kept  > renegotiated  ~ skipped  x missed  . nothing due"))
         #expect(!plain.contains("\u{1B}"))
         let colored = report.text(color: true)
         #expect(colored.contains("\u{1B}[32m#\u{1B}[0m\u{1B}[31mx\u{1B}[0m\u{1B}[33m~\u{1B}[0m"))

@@ -35,6 +35,66 @@ struct StoreTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test func theRenegotiationMigrationKeepsEveryRecordedRow() throws {
+        let path = tempPath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // A record as the last nudge before `renegotiated` left it: answers, deliveries, an amendment, a
+        // make-up, and a deleted last row, so the next id must not be reused.
+        let old = try DatabaseQueue(path: path)
+        try Store.migrator.migrate(old, upTo: "v7")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO occurrence (id, commitment, due, created, outcome, outcome_at, lateness, late_by, told_at)
+                    VALUES (1, 'call-mom', 100, 90, 'kept', 130, 30, 600, 95),
+                           (2, 'call-mom', 200, 190, 'missed', 260, NULL, 0, NULL),
+                           (3, 'call-mom', 300, 290, NULL, NULL, NULL, 0, NULL),
+                           (4, 'gone', 400, 390, NULL, NULL, NULL, 0, NULL);
+                    DELETE FROM occurrence WHERE id = 4;
+                    INSERT INTO nudge (occurrence, kind, sequence, channel, state, planned_at, at)
+                    VALUES (1, 'due', 0, 'desktop', 'sent', 100, 100);
+                    INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note)
+                    VALUES (1, 130, 'kept', 130, 'answer');
+                    INSERT INTO added (id, title, due, created, repair_of) VALUES ('call-mom-make-up', 'x', 500, 270, 2);
+                    """)
+        }
+        let dump = "SELECT * FROM occurrence ORDER BY id"
+        let before = try old.read { db in try Row.fetchAll(db, sql: dump).map(\.description) }
+        try old.close()
+
+        let store = try Store(path: path)
+        try store.queue.read { (db: Database) throws in
+            #expect(try Row.fetchAll(db, sql: dump).map(\.description) == before)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM nudge") == 1)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM amendment") == 1)
+            #expect(try String.fetchOne(db, sql: "SELECT repair_of FROM added") == "2")
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            let indexes = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'occurrence' AND type = 'index'")
+            #expect(Set(indexes).isSuperset(of: ["occurrence_commitment", "one_pending"]))
+        }
+        // The new outcome is taken; the pending one stays unique; ids go on after the deleted one.
+        #expect(
+            try store.renegotiate(
+                3, to: Instant(microseconds: 350), id: CommitmentID(made: "call-mom-moved"),
+                title: "Call Mom", with: nil, remindBefore: nil, now: Instant(microseconds: 295)))
+        let id = try #require(CommitmentID("again"))
+        _ = try store.apply(
+            .start(id, due: Instant(microseconds: 600), since: Instant(microseconds: 590)),
+            now: Instant(microseconds: 590)
+        ) { _ in [] }
+        try store.queue.read { (db: Database) throws in
+            #expect(try String.fetchOne(db, sql: "SELECT outcome FROM occurrence WHERE id = 3") == "renegotiated")
+            #expect(try Int64.fetchOne(db, sql: "SELECT id FROM occurrence WHERE commitment = 'again'") == 5)
+        }
+        #expect(
+            try store.linked() == [
+                CommitmentID(made: "call-mom-make-up"): CommitmentID(made: "call-mom"),
+                CommitmentID(made: "call-mom-moved"): CommitmentID(made: "call-mom"),
+            ])
+    }
+
     @Test func aNudgeIsRecordedBeforeItIsSentAndNeverTwice() throws {
         let store = try Store(path: tempPath())
         let id = try #require(CommitmentID("call-mom"))

@@ -74,7 +74,7 @@ public enum AnswerTarget: Equatable {
                 return .nothing(
                     "\(cid) was missed at \(at); `nudge repair \(cid) --at WHEN` makes up for it, "
                         + "`nudge done \(cid) --at TIME` if you did it before then")
-            case .kept, .skipped:
+            case .kept, .skipped, .renegotiated:
                 return .nothing(
                     "\(cid) was already \(outcome.rawValue) at \(at)" + (ahead.map { "; " + $0 } ?? ""))
             }

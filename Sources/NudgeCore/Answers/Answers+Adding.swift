@@ -82,7 +82,7 @@ extension Answers {
         var undone: (Occurrence, Outcome?)?
         try record {
             // A commitment's id reaches its make-ups too.
-            let ids = try cid.map { cid in [cid] + (try store.makeUps()).filter { $0.value == cid }.map(\.key) }
+            let ids = try cid.map { cid in [cid] + (try store.linked()).filter { $0.value == cid }.map(\.key) }
             undone = try store.undo(since: now - AnswerTarget.earlyWindow, commitments: ids, now: now)
         }
         guard let (o, old) = undone else {

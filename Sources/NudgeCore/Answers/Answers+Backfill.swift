@@ -63,8 +63,8 @@ extension Answers {
         case .missed:
             try record { try store.amendMissToKept(o.id, at: t, now: now) }
             return Kept(commitment: cid, occurrence: o.id, due: o.due, at: t, amendedMiss: o.outcomeAt ?? o.due)
-        case .kept?, .skipped?:
-            let how = o.outcome == .kept ? "kept" : "skipped"
+        case .kept?, .skipped?, .renegotiated?:
+            let how = o.outcome?.rawValue ?? "answered"
             let when = o.outcomeAt.map { TimestampFormat.systemd($0, zone: zone) } ?? "?"
             throw AnswerError(
                 "the one due \(TimestampFormat.systemd(o.due, zone: zone)) was already \(how) at \(when); "
@@ -83,7 +83,7 @@ extension Answers {
             return pending[0].commitment
         }
         let matches = AnswerTarget.matching(
-            id, in: config.commitments.map(\.id), makeUps: (try? store.makeUps()) ?? [:])
+            id, in: config.commitments.map(\.id), makeUps: (try? store.linked()) ?? [:])
         guard matches.count == 1 else {
             var hint = ""
             if matches.isEmpty, let near = Suggest.closest(to: id, in: config.commitments.map(\.id.rawValue)) {

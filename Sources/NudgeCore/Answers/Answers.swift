@@ -8,6 +8,10 @@ public struct AnswerError: Error, Equatable, CustomStringConvertible {
         case badInput
         /// Arguments that contradict each other: exit 64.
         case usage
+        /// The config lacks what was asked for (a person to tell): exit 78.
+        case config
+        /// The change is recorded but a message could not be sent: exit 75.
+        case unsent
         /// The record failed (damaged, full, read-only): the exit status of that kind of trouble.
         case record(StoreError.Problem)
     }
@@ -92,19 +96,6 @@ public struct Answers {
         return target
     }
 
-    /// `nudge late [ID] [SPAN] [--told]`: running late; the follow-ups and the miss move by `span` (several
-    /// add up), lateness still counts from the due time. Returns the occurrence and the whole move.
-    public func late(_ id: String?, by span: Span, told: Bool, next: Bool = false) throws(AnswerError) -> (
-        Answered, Span
-    ) {
-        var total: Span?
-        let target = try answering(id, verb: "say you are late for", next: next) { t in
-            total = try store.late(t.occurrence, by: span, told: told, now: now)
-            return total != nil
-        }
-        return (target, total ?? span)
-    }
-
     /// `nudge snooze [ID] [SPAN | --until WHEN]` as typed (default 10m; `snooze 30m` with one thing pending
     /// takes the argument as the span). Returns the occurrence and until when.
     public func snooze(_ id: String?, span: String?, until: String?, next: Bool = false) throws(AnswerError) -> (
@@ -117,15 +108,6 @@ public struct Answers {
             return try Input.moment(until, direction: .future, zone: zone, now: now)
         }
         return (try snooze(id, until: end, next: next), end)
-    }
-
-    /// `nudge late [ID] [SPAN] [--told]` as typed (default 15m).
-    public func late(_ id: String?, span: String?, told: Bool, next: Bool = false) throws(AnswerError) -> (
-        Answered, Span
-    ) {
-        let (id, span) = snoozeArguments(id, span)
-        let by = try Self.reading { () throws(Input.Refusal) in try Input.span(span ?? "15m", what: "running late") }
-        return try late(id, by: by, told: told, next: next)
     }
 
     /// Reads a span or moment as typed; one that cannot be meant is refused as bad input (65).
@@ -159,13 +141,14 @@ public struct Answers {
         return c.isPrivate ? id.rawValue : c.title
     }
 
-    /// The occurrence an answer given now is about: the pending one, or the next one started early.
-    func occurrence(_ id: String?, verb: String, next: Bool) throws(AnswerError) -> Answered {
+    /// The occurrence an answer given now is about: the pending one, or the next one started early (not
+    /// started, occurrence 0, when not `writing`: a dry run).
+    func occurrence(_ id: String?, verb: String, next: Bool, writing: Bool = true) throws(AnswerError) -> Answered {
         let target: AnswerTarget
         do {
             target = AnswerTarget.resolve(
                 id, pending: try store.pending(), commitments: config.commitments, state: try store.planState(),
-                now: now, zone: zone, verb: verb, next: next, makeUps: try store.makeUps())
+                now: now, zone: zone, verb: verb, next: next, makeUps: try store.linked())
         } catch {
             throw failure(error)
         }
@@ -174,7 +157,7 @@ public struct Answers {
             return Answered(commitment: o.commitment, occurrence: o.id, due: o.due)
         case .early(let cid, let due):
             var occ: Int64 = 0
-            try record { occ = try store.startEarly(cid, due: due, now: now) }
+            if writing { try record { occ = try store.startEarly(cid, due: due, now: now) } }
             return Answered(commitment: cid, occurrence: occ, due: due)
         case .nothing(let why), .several(let why):
             throw AnswerError(why)

@@ -49,8 +49,12 @@ public struct CommandChannel: NudgeChannel {
     /// The argument list with placeholders replaced in one pass: a value that itself contains "{id}" is
     /// left as it is, and unknown placeholders stay as written.
     static func arguments(_ argv: [String], for m: NudgeMessage) -> [String] {
-        let values = values(m)
-        return argv.map { element in
+        arguments(argv, values: values(m))
+    }
+
+    /// The argument list with `{NAME}` replaced by `values[NAME]` in one pass.
+    static func arguments(_ argv: [String], values: [String: String]) -> [String] {
+        argv.map { element in
             var out = ""
             var rest = element[...]
             while let open = rest.firstIndex(of: "{") {

@@ -6,6 +6,9 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case skipped
     /// The grace ran out unanswered.
     case missed
+    /// Moved by agreement before it ended (`nudge renegotiate`): a linked one-off at the new time takes its
+    /// place. Counted like a skip in follow-through and streaks.
+    case renegotiated
 }
 
 /// The kinds of nudge, as `{kind}` and `NUDGE_KIND` spell them.

@@ -12,6 +12,16 @@ public struct HistoryListing: Encodable, Sendable {
         public var reason: String?
         /// `nudge late`: said when, how far the follow-ups and the miss moved, told when (nil: not told).
         public var late: Late?
+        /// The messages sent to the person about it (`--tell`), oldest first.
+        public var told: [Told]
+    }
+
+    /// One message sent to a person.
+    public struct Told: Encodable, Sendable {
+        public var at: String
+        /// Their `[person.ID]` id.
+        public var person: String
+        public var message: String
     }
 
     /// What `nudge late` recorded about one occurrence.
@@ -29,6 +39,7 @@ public struct HistoryListing: Encodable, Sendable {
         let late = try store.latenesses()
         let reasons = try store.reasons()
         let notices = try store.lateNotices()
+        let messages = try store.toldMessages()
         history = try store.history(limit: 100_000).filter { o in
             (ids?.contains(o.commitment) ?? true) && (since.map { o.due >= $0 } ?? true)
         }.map { o in
@@ -42,18 +53,24 @@ public struct HistoryListing: Encodable, Sendable {
                         saidAt: TimestampFormat.iso8601(n.said, zone: zone),
                         movedSeconds: n.by.microseconds / 1_000_000,
                         toldAt: n.told.map { TimestampFormat.iso8601($0, zone: zone) })
+                },
+                told: (messages[o.id] ?? []).map {
+                    Told(at: TimestampFormat.iso8601($0.at, zone: zone), person: $0.person, message: $0.message)
                 })
         }
     }
 
     /// A header row, then one row per entry; the reason quoted as RFC 4180 says.
     public var csv: String {
-        var out = "id,due,outcome,at,lateness_seconds,reason,late_said_at,late_moved_seconds,late_told_at\n"
+        var out = "id,due,outcome,at,lateness_seconds,reason,late_said_at,late_moved_seconds,late_told_at,told\n"
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         for e in history {
-            let reason = e.reason.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? ""
+            let reason = e.reason.map(quoted) ?? ""
             let late = e.late.map { "\($0.saidAt),\($0.movedSeconds),\($0.toldAt ?? "")" } ?? ",,"
+            let told =
+                e.told.isEmpty ? "" : quoted(e.told.map { "\($0.person): \($0.message)" }.joined(separator: "\n"))
             out +=
-                "\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? ""),\(reason),\(late)\n"
+                "\(e.id),\(e.due),\(e.outcome),\(e.at),\(e.latenessSeconds.map(String.init) ?? ""),\(reason),\(late),\(told)\n"
         }
         return out
     }
@@ -70,7 +87,8 @@ public struct HistoryListing: Encodable, Sendable {
                     "; said late by \(Span.seconds(l.movedSeconds))"
                         + (l.toldAt == nil ? ", without notice" : ", told them")
                 } ?? ""
-            return "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)\(late)\n"
+            let told = e.told.map { "; told \($0.person): \($0.message)" }.joined()
+            return "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)\(late)\(told)\n"
         }.joined()
     }
 }

@@ -26,6 +26,20 @@ extension ReportBuilder {
         let infos = config.commitments.map {
             CommitmentInfo(id: $0.id, title: $0.title, with: $0.with, perDay: $0.perDay(now: now))
         }
-        return build(records: records, commitments: infos, now: now, zone: config.settings.timezone, weeks: weeks)
+        return build(
+            records: records, commitments: infos, now: now, zone: config.settings.timezone, weeks: weeks,
+            people: config.people.mapValues(\.name))
+    }
+}
+
+extension Report {
+    /// The report of the record over a config (with its added promises), as `nudge report` shows it: make-ups
+    /// and moved occurrences count as their commitment's, not as parts of their own.
+    public static func of(config: Config, store: Store, now: Instant, weeks: Int = 7) throws -> Report {
+        let records = try store.outcomeRecords(config: config, repaired: try store.repaired())
+        let linked = try store.linked()
+        var own = config
+        own.commitments.removeAll { linked[$0.id] != nil }
+        return ReportBuilder.build(config: own, records: records, now: now, weeks: weeks)
     }
 }

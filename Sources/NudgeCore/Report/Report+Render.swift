@@ -10,7 +10,9 @@ extension Report {
         if commitments.isEmpty {
             return out + "No commitments yet.\n"
         }
-        let figureHeads = ["KEPT", "SKIP", "MISS", "REP", "FOLLOW", "ON-TIME", "MEDIAN", "STREAK", "BEST", "STRENGTH"]
+        let figureHeads = [
+            "KEPT", "SKIP", "MOVED", "MISS", "REP", "FOLLOW", "ON-TIME", "MEDIAN", "STREAK", "BEST", "STRENGTH",
+        ]
         out += Self.table(
             heads: ["ID", "TITLE", "WITH"] + figureHeads,
             rows: commitments.map { [$0.id.rawValue, Self.clip($0.title), $0.with ?? "-"] + Self.cells($0.figures) },
@@ -18,12 +20,25 @@ extension Report {
         if !people.isEmpty {
             out += "\n"
             out += Self.table(
-                heads: ["PERSON", "COMMITMENTS"] + figureHeads,
-                rows: people.map { [Self.clip($0.name), "\($0.commitments.count)"] + Self.cells($0.figures) },
+                heads: [
+                    "PERSON", "KEPT", "ON-TIME", "LATE-TOLD", "LATE-UNTOLD", "MOVED", "SKIP", "MISS", "REP", "STRENGTH",
+                ],
+                rows: people.map {
+                    let f = $0.figures
+                    return [Self.clip($0.name)]
+                        + [
+                            f.kept, f.onTime, f.lateWithNotice, f.lateWithoutNotice, f.renegotiated, f.skipped,
+                            f.missed,
+                        ]
+                        .map(String.init) + ["\(f.repaired)", "\(f.strength)"]
+                },
                 leftColumns: 1)
         }
-        out += "\nFOLLOW = kept/(kept+missed), ON-TIME = kept on time/kept, MEDIAN = median lateness of kept,\n"
-        out += "STREAK = kept in a row now (skips do not break it), BEST = longest, STRENGTH = habit score 0-100\n\n"
+        out +=
+            "\nMOVED = renegotiated, FOLLOW = kept/(kept+missed), ON-TIME = kept on time/kept, MEDIAN = median lateness of kept,\n"
+        out += "STREAK = kept in a row now (skips do not break it), BEST = longest, STRENGTH = habit score 0-100\n"
+        if !people.isEmpty { out += "LATE-TOLD = kept late, told in time (nudge late --tell or --told)\n" }
+        out += "\n"
         out += heatmaps(color: color)
         return out
     }
@@ -38,14 +53,15 @@ extension Report {
         var rows: [[String]] = [
             [
                 "kind", "id", "title", "with", "kept", "skipped", "missed", "repaired", "follow_through",
-                "on_time_rate", "median_lateness_seconds", "current_streak", "best_streak", "strength",
+                "on_time_rate", "median_lateness_seconds", "current_streak", "best_streak", "strength", "renegotiated",
+                "on_time", "late_with_notice", "late_without_notice", "person",
             ]
         ]
         for c in commitments {
-            rows.append(["commitment", c.id.rawValue, c.title, c.with ?? ""] + Self.csvCells(c.figures))
+            rows.append(["commitment", c.id.rawValue, c.title, c.with ?? ""] + Self.csvCells(c.figures) + [""])
         }
         for p in people {
-            rows.append(["person", "", "", p.name] + Self.csvCells(p.figures))
+            rows.append(["person", "", "", p.name] + Self.csvCells(p.figures) + [p.person ?? ""])
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") + "\r\n" }.joined()
     }
@@ -67,7 +83,7 @@ extension Report {
 
     /// The heatmap section: the legend, then bands of weeks with one line for all and one per commitment.
     private func heatmaps(color: Bool) -> String {
-        let legend = [DayMark.kept, .skipped, .missed, .none]
+        let legend = [DayMark.kept, .renegotiated, .skipped, .missed, .none]
             .map { "\(Self.cell($0, color: color)) \(Self.legendName($0))" }.joined(separator: "  ")
         var out = "Last \(weeks) week\(weeks == 1 ? "" : "s"), each day's worst outcome:  \(legend)\n"
         let lines = [("(all)", overall)] + commitments.map { ($0.id.rawValue, $0.heatmap) }
@@ -94,6 +110,7 @@ extension Report {
         let (char, code): (String, String) =
             switch mark {
             case .kept: ("#", "32")
+            case .renegotiated: (">", "36")
             case .skipped: ("~", "33")
             case .missed: ("x", "31")
             case .none: (".", "2")
@@ -108,7 +125,7 @@ extension Report {
     /// The figure columns of a table row.
     private static func cells(_ f: ReportFigures) -> [String] {
         [
-            "\(f.kept)", "\(f.skipped)", "\(f.missed)", "\(f.repaired)", percent(f.followThrough),
+            "\(f.kept)", "\(f.skipped)", "\(f.renegotiated)", "\(f.missed)", "\(f.repaired)", percent(f.followThrough),
             percent(f.onTimeRate), f.medianLateness.map(lateness) ?? "–", "\(f.currentStreak)", "\(f.bestStreak)",
             "\(f.strength)",
         ]
@@ -161,6 +178,7 @@ extension Report {
         return [
             "\(f.kept)", "\(f.skipped)", "\(f.missed)", "\(f.repaired)", rate(f.followThrough), rate(f.onTimeRate),
             f.medianLateness.map(seconds) ?? "", "\(f.currentStreak)", "\(f.bestStreak)", "\(f.strength)",
+            "\(f.renegotiated)", "\(f.onTime)", "\(f.lateWithNotice)", "\(f.lateWithoutNotice)",
         ]
     }
 

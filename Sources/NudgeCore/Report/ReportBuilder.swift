@@ -7,9 +7,11 @@ public enum ReportBuilder {
     /// Every commitment in `commitments` gets a part, with or without records, and so does every commitment
     /// that only appears in `records` (one removed since, say); its rate is then estimated from the records.
     /// A person's part covers the records that name them in `with`, and its rate is the sum of the rates of
-    /// their commitments. `weeks` below 1 counts as 1.
+    /// their commitments; `people` (id → name, the config's `[person.ID]`) says who a `with` names. `weeks`
+    /// below 1 counts as 1.
     public static func build(
-        records: [OutcomeRecord], commitments: [CommitmentInfo], now: Instant, zone: Zone, weeks: Int = 7
+        records: [OutcomeRecord], commitments: [CommitmentInfo], now: Instant, zone: Zone, weeks: Int = 7,
+        people names: [String: String] = [:]
     ) -> Report {
         let weeks = max(1, weeks)
         let byCommitment = grouped(records)
@@ -49,7 +51,8 @@ public enum ReportBuilder {
             let rate = ids.reduce(0) { $0 + (rates[$1] ?? 0) }
             let own = ids.flatMap { byCommitment[$0] ?? [] }.filter { $0.with == name }.sorted(by: dueOrder)
             return Report.PersonPart(
-                name: name, commitments: ids.sorted(), perDay: rate, figures: figures(own, perDay: rate))
+                person: names[name] == nil ? nil : name, name: names[name] ?? name, commitments: ids.sorted(),
+                perDay: rate, figures: figures(own, perDay: rate))
         }
 
         return Report(
@@ -113,7 +116,13 @@ public enum ReportBuilder {
                 let late =
                     record.lateness ?? Span(microseconds: record.outcomeAt.microseconds - record.due.microseconds)
                 lateness.append(late)
-                if late <= record.onTime { onTime += 1 }
+                if late <= record.onTime {
+                    onTime += 1
+                } else if record.notice {
+                    f.lateWithNotice += 1
+                } else {
+                    f.lateWithoutNotice += 1
+                }
                 run += 1
                 f.bestStreak = max(f.bestStreak, run)
                 score = score * m + (1 - m)
@@ -124,9 +133,12 @@ public enum ReportBuilder {
                 score = score * m
             case .skipped:
                 f.skipped += 1
+            case .renegotiated:
+                f.renegotiated += 1
             }
         }
         f.currentStreak = run
+        f.onTime = onTime
         f.strength = Int((100 * score).rounded())
         if f.kept + f.missed > 0 { f.followThrough = Double(f.kept) / Double(f.kept + f.missed) }
         if f.kept > 0 { f.onTimeRate = Double(onTime) / Double(f.kept) }

@@ -34,6 +34,8 @@ public struct OutcomeRecord: Sendable, Equatable {
     public var outcome: Outcome
     /// A missed one later repaired (its make-up was kept).
     public var repaired: Bool
+    /// The person was told it would be late (`nudge late --tell` or `--told`) before due + `on_time`.
+    public var notice: Bool
 
     public var commitment: CommitmentID { subject.commitment }
     public var title: String { subject.title }
@@ -45,7 +47,7 @@ public struct OutcomeRecord: Sendable, Equatable {
     /// Creates a record of `subject`'s commitment; `lateness` and `repaired` default to none.
     public init(
         subject: Subject, due: Instant, outcome: Outcome, outcomeAt: Instant, lateness: Span? = nil,
-        repaired: Bool = false
+        repaired: Bool = false, notice: Bool = false
     ) {
         self.subject = subject
         self.due = due
@@ -53,6 +55,7 @@ public struct OutcomeRecord: Sendable, Equatable {
         self.outcomeAt = outcomeAt
         self.lateness = lateness
         self.repaired = repaired
+        self.notice = notice
     }
 
     /// Creates a record with a subject of its own; `with`, `lateness` and `repaired` default to none.
@@ -88,6 +91,8 @@ public enum DayMark: String, Sendable, Encodable, Comparable, CaseIterable {
     /// Nothing was due that day.
     case none
     case kept
+    /// Moved by agreement to another time.
+    case renegotiated
     case skipped
     case missed
 
@@ -95,6 +100,7 @@ public enum DayMark: String, Sendable, Encodable, Comparable, CaseIterable {
     public init(_ outcome: Outcome) {
         switch outcome {
         case .kept: self = .kept
+        case .renegotiated: self = .renegotiated
         case .skipped: self = .skipped
         case .missed: self = .missed
         }
@@ -109,9 +115,17 @@ public enum DayMark: String, Sendable, Encodable, Comparable, CaseIterable {
 public struct ReportFigures: Sendable, Equatable, Encodable {
     public var kept = 0
     public var skipped = 0
+    /// Moved by agreement (`nudge renegotiate`); counted like a skip.
+    public var renegotiated = 0
     public var missed = 0
     /// Missed occurrences whose make-up was kept.
     public var repaired = 0
+    /// Kept no later than `on_time` after due.
+    public var onTime = 0
+    /// Kept later than that, the person told in time (`nudge late --tell` or `--told`).
+    public var lateWithNotice = 0
+    /// Kept later than that without a word.
+    public var lateWithoutNotice = 0
     /// kept / (kept + missed); nil when nothing was kept or missed.
     public var followThrough: Double?
     /// The share of kept occurrences done no later than `on_time` after due; nil when none was kept.
@@ -167,9 +181,11 @@ public struct Report: Sendable, Equatable, Encodable {
         public var heatmap: Heatmap
     }
 
-    /// The figures of everything promised to one person.
+    /// The figures (the ledger) of everything promised to one person.
     public struct PersonPart: Sendable, Equatable, Encodable {
-        /// The person, as written in `with`.
+        /// Their `[person.ID]` id; nil when `with` is free text.
+        public var person: String?
+        /// Their `[person.ID]` name, else as written in `with`.
         public var name: String
         /// The commitments made to them, by id.
         public var commitments: [CommitmentID]
@@ -232,7 +248,8 @@ extension Report.CommitmentPart {
 extension Report.PersonPart {
     /// The name, their commitments and rate, then the figures.
     public func encode(to encoder: Encoder) throws {
-        try figures.encode(to: encoder, after: ["name": name, "commitments": commitments, "perDay": perDay])
+        try figures.encode(
+            to: encoder, after: ["person": person, "name": name, "commitments": commitments, "perDay": perDay])
     }
 }
 
@@ -260,8 +277,12 @@ extension ReportFigures {
     func encode(into c: inout KeyedEncodingContainer<ReportKey>) throws {
         try c.encode(kept, forKey: "kept")
         try c.encode(skipped, forKey: "skipped")
+        try c.encode(renegotiated, forKey: "renegotiated")
         try c.encode(missed, forKey: "missed")
         try c.encode(repaired, forKey: "repaired")
+        try c.encode(onTime, forKey: "onTime")
+        try c.encode(lateWithNotice, forKey: "lateWithNotice")
+        try c.encode(lateWithoutNotice, forKey: "lateWithoutNotice")
         try c.encode(followThrough, forKey: "followThrough")
         try c.encode(onTimeRate, forKey: "onTimeRate")
         try c.encode(medianLateness.map { Double($0.microseconds) / 1_000_000 }, forKey: "medianLatenessSeconds")

@@ -42,20 +42,29 @@ extension Store {
         repairOf: Int64? = nil
     ) throws {
         try queue.write { db in
-            // First seen when added, like a config commitment at its first run: an occurrence that falls
-            // due before any daemon or tick runs again (suspend, `--at now`) is started late, not lost.
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
-                arguments: [id.rawValue, now.microseconds])
-            try db.execute(
-                sql: """
-                    INSERT INTO added (id, title, person, due, remind_before, created, repair_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds, repairOf,
-                ])
+            try add(
+                db, id: id, title: title, with: with, due: due, remindBefore: remindBefore, now: now, repairOf: repairOf
+            )
         }
+    }
+
+    private func add(
+        _ db: Database, id: CommitmentID, title: String, with: String?, due: Instant, remindBefore: Span?, now: Instant,
+        repairOf: Int64? = nil
+    ) throws {
+        // First seen when added, like a config commitment at its first run: an occurrence that falls
+        // due before any daemon or tick runs again (suspend, `--at now`) is started late, not lost.
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+            arguments: [id.rawValue, now.microseconds])
+        try db.execute(
+            sql: """
+                INSERT INTO added (id, title, person, due, remind_before, created, repair_of)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds, repairOf,
+            ])
     }
 
     /// Missed occurrences whose make-up (`nudge repair`) was kept.
@@ -71,15 +80,49 @@ extension Store {
         }
     }
 
-    /// Make-ups (`nudge repair`) by id, with the commitment whose miss each one makes up for: answers given
-    /// with that commitment's id reach them, and reports count them as repairs, not as promises of their own.
-    public func makeUps() throws -> [CommitmentID: CommitmentID] {
+    /// Make-ups (`nudge repair`) and moved occurrences (`nudge renegotiate`) by id, with the commitment
+    /// they belong to: answers given with that commitment's id reach them.
+    public func linked() throws -> [CommitmentID: CommitmentID] {
+        try links(on: "coalesce(a.repair_of, a.moves)")
+    }
+
+    /// Moved occurrences (`nudge renegotiate`) by id, with the commitment they belong to: reports count
+    /// them as that commitment's.
+    public func moved() throws -> [CommitmentID: CommitmentID] {
+        try links(on: "a.moves")
+    }
+
+    private func links(on column: String) throws -> [CommitmentID: CommitmentID] {
         try queue.read { db in
             var out: [CommitmentID: CommitmentID] = [:]
             let rows = try Row.fetchAll(
-                db, sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = a.repair_of")
+                db, sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = \(column)")
             for row in rows { out[CommitmentID(made: row[0])] = CommitmentID(made: row[1]) }
             return out
+        }
+    }
+
+    /// Ends a pending occurrence `renegotiated` and adds the one-off `id` at `due` in its place, in one
+    /// transaction; false (and nothing recorded) when it had ended meanwhile.
+    public func renegotiate(
+        _ occurrence: Int64, to due: Instant, id: CommitmentID, title: String, with: String?, remindBefore: Span?,
+        now: Instant
+    ) throws -> Bool {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE occurrence SET outcome = 'renegotiated', outcome_at = ?, reason = ?
+                    WHERE id = ? AND outcome IS NULL
+                    """, arguments: [now.microseconds, "moved to \(id.rawValue)", occurrence])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(
+                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    occurrence, now.microseconds, Outcome.renegotiated.rawValue, now.microseconds, "renegotiate",
+                ])
+            try add(db, id: id, title: title, with: with, due: due, remindBefore: remindBefore, now: now)
+            try db.execute(sql: "UPDATE added SET moves = ? WHERE id = ?", arguments: [occurrence, id.rawValue])
+            return true
         }
     }
 

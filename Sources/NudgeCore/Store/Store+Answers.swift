@@ -82,7 +82,7 @@ extension Store {
     public func undo(since: Instant, commitments: [CommitmentID]?, now: Instant) throws -> (Occurrence, Outcome?)? {
         try queue.write { db in
             var sql = """
-                SELECT a.id AS aid, a.occurrence, a.old_outcome, a.old_outcome_at FROM amendment a
+                SELECT a.id AS aid, a.occurrence, a.old_outcome, a.old_outcome_at, a.new_outcome FROM amendment a
                 JOIN occurrence o ON o.id = a.occurrence
                 WHERE a.undone IS NULL AND a.at >= ?
                 """
@@ -104,6 +104,12 @@ extension Store {
                             SELECT 1 FROM occurrence p WHERE p.commitment = occurrence.commitment AND p.outcome IS NULL)
                         """, arguments: [occ])
                 guard db.changesCount == 1 else { return nil }
+                if row["new_outcome"] == Outcome.renegotiated.rawValue {
+                    // The one-off that took its place goes (its pending occurrence ends "removed").
+                    try db.execute(
+                        sql: "UPDATE added SET removed = ? WHERE moves = ? AND removed IS NULL",
+                        arguments: [now.microseconds, occ])
+                }
             } else {
                 try db.execute(
                     sql: "UPDATE occurrence SET outcome = ?, outcome_at = ?, lateness = NULL WHERE id = ?",
@@ -156,6 +162,33 @@ extension Store {
             guard db.changesCount == 1 else { return nil }
             return try Int64.fetchOne(db, sql: "SELECT late_by FROM occurrence WHERE id = ?", arguments: [occurrence])
                 .map(Span.init(microseconds:))
+        }
+    }
+
+    /// Records a message sent to a person about an occurrence (`about`: late, renegotiate, repair); a late
+    /// one also counts as told.
+    public func told(_ occurrence: Int64, person: String, about: String, message: String, now: Instant) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO told (occurrence, person, at, about, message) VALUES (?, ?, ?, ?, ?)",
+                arguments: [occurrence, person, now.microseconds, about, message])
+            if about == "late" {
+                try db.execute(
+                    sql: "UPDATE occurrence SET told_at = coalesce(told_at, ?) WHERE id = ?",
+                    arguments: [now.microseconds, occurrence])
+            }
+        }
+    }
+
+    /// The messages sent to people, by occurrence id, oldest first: when, to whom, and what.
+    public func toldMessages() throws -> [Int64: [(at: Instant, person: String, message: String)]] {
+        try queue.read { db in
+            var out: [Int64: [(at: Instant, person: String, message: String)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT occurrence, at, person, message FROM told ORDER BY at, id")
+            while let row = try rows.next() {
+                out[row[0], default: []].append((Instant(microseconds: row[1]), row[2], row[3]))
+            }
+            return out
         }
     }
 

@@ -322,6 +322,58 @@ public final class Store: Sendable {
                 try db.execute(sql: "ALTER TABLE occurrence ADD COLUMN \(column)")
             }
         }
+        m.registerMigration("v8") { db in
+            // `nudge renegotiate`: the outcome `renegotiated`, which SQLite lets a CHECK take only in a new
+            // table (the rows are copied whole; GRDB checks the references once the table has its name
+            // again), and the one-off that took the moved occurrence's place. `--tell`: each message sent
+            // to a person.
+            let columns = """
+                id, commitment, due, created, outcome, outcome_at, lateness, reason, snoozed_until, first_delivered,
+                handled, last_nudge_at, follow_ups_used, repair_of, late_by, late_said_at, told_at
+                """
+            // AUTOINCREMENT never gives an id twice: the new table goes on from the highest id ever given.
+            let given = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'occurrence'")
+            try db.execute(
+                sql: """
+                    CREATE TABLE occurrence_v8 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        commitment TEXT NOT NULL,
+                        due INTEGER NOT NULL,
+                        created INTEGER NOT NULL,
+                        outcome TEXT CHECK (outcome IN ('kept', 'skipped', 'missed', 'renegotiated')),
+                        outcome_at INTEGER,
+                        lateness INTEGER,
+                        reason TEXT,
+                        snoozed_until INTEGER,
+                        first_delivered INTEGER,
+                        handled INTEGER NOT NULL DEFAULT 0,
+                        last_nudge_at INTEGER,
+                        follow_ups_used INTEGER NOT NULL DEFAULT 0,
+                        repair_of INTEGER REFERENCES occurrence(id),
+                        late_by INTEGER NOT NULL DEFAULT 0,
+                        late_said_at INTEGER,
+                        told_at INTEGER
+                    );
+                    INSERT INTO occurrence_v8 (\(columns)) SELECT \(columns) FROM occurrence;
+                    DROP TABLE occurrence;
+                    ALTER TABLE occurrence_v8 RENAME TO occurrence;
+                    CREATE INDEX occurrence_commitment ON occurrence(commitment, due);
+                    CREATE UNIQUE INDEX one_pending ON occurrence(commitment) WHERE outcome IS NULL;
+                    ALTER TABLE added ADD COLUMN moves INTEGER REFERENCES occurrence(id);
+                    CREATE TABLE told (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        occurrence INTEGER NOT NULL REFERENCES occurrence(id),
+                        person TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        about TEXT NOT NULL,
+                        message TEXT NOT NULL
+                    );
+                    """)
+            if let given {
+                try db.execute(
+                    sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'occurrence'", arguments: [given])
+            }
+        }
         return m
     }
 }
