@@ -2,13 +2,6 @@ import ArgumentParser
 import Foundation
 import NudgeCore
 
-/// When a one-off is due (`add`, `repair`): `--at`, a moment ahead.
-struct Due: ParsableArguments {
-    @Option(help: "When it is due, e.g. '19:00', '7pm', 'tomorrow 9:00', 'fri 18:00', 'in 20m'.") var at: String
-
-    func instant(_ a: Answers) throws -> Instant { try moment(at, direction: .future, zone: a.zone, now: a.now) }
-}
-
 extension Nudge {
     /// `nudge add`: a one-off promise from the shell.
     struct Add: ParsableCommand {
@@ -17,16 +10,14 @@ extension Nudge {
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "What you promised.") var title: String
-        @OptionGroup var due: Due
+        @Option(help: "When it is due, e.g. '19:00', '7pm', 'tomorrow 9:00', 'fri 18:00', 'in 20m'.") var at: String
         @Option(help: "Its id (default: made from the title).") var id: String?
         @Option(help: "Who it is to.") var with: String?
         @Option(help: "A reminder this long before, e.g. '15m'.") var remindBefore: String?
 
         func run() throws {
             let a = try answers(options)
-            let due = try self.due.instant(a)
-            let remind = try remindBefore.map { text in try refusing { try Input.span(text, what: "--remind-before") } }
-            let added = try refusing { try a.add(title, due: due, id: id, with: with, remindBefore: remind) }
+            let added = try refusing { try a.add(title, at: at, id: id, with: with, remindBefore: remindBefore) }
             print(a.said(added))
         }
     }
@@ -69,13 +60,12 @@ extension Nudge {
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment that was missed (id or unique prefix).") var id: String
-        @OptionGroup var due: Due
+        @Option(help: "When you make up for it, e.g. 'tomorrow 19:00'.") var at: String
         @OptionGroup var tell: Tell
 
         func run() throws {
             let a = try answers(options)
-            let due = try self.due.instant(a)
-            let (added, message) = try refusing { try a.repair(id, at: due, telling: tell.asked) }
+            let (added, message) = try refusing { try a.repair(id, at: at, telling: tell.asked) }
             print(a.said(added, message, dryRun: tell.dryRun))
         }
     }

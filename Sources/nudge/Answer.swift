@@ -37,11 +37,6 @@ func answers(_ options: ConfigOptions) throws -> Answers {
     return try Answers(config: try loadConfig(options, store: store), store: store, now: .now)
 }
 
-/// Reads a one-off moment for `--at` / `--until`, exiting 65 when it cannot be meant.
-func moment(_ text: String, direction: MomentDirection, zone: Zone, now: Instant) throws -> Instant {
-    try refusing { try Input.moment(text, direction: direction, zone: zone, now: now) }
-}
-
 /// `--tell`, `--message`, `--dry-run`: one message to the person a promise is with.
 struct Tell: ParsableArguments {
     @Flag(help: "Send them one short message saying so (their [person.ID] email or command).") var tell = false
@@ -81,8 +76,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let when = try at.map { try moment($0, direction: .past, zone: a.zone, now: a.now) }
-            let kept = try refusing { try a.done(target.id, at: when, next: target.next) }
+            let kept = try refusing { try a.done(target.id, at: at, next: target.next) }
             a.closePopups(kept.occurrence)
             print(a.said(kept))
         }
@@ -189,10 +183,8 @@ extension Nudge {
 
         func run() throws {
             let p = try answers(options)
-            let zone = p.zone
-            let end = try moment(until, direction: .future, zone: zone, now: p.now)
-            let cid = try refusing { try p.pause(id, until: end) }
-            print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: zone))")
+            let (cid, end) = try refusing { try p.pause(id, until: until) }
+            print("paused \(cid?.rawValue ?? "everything") until \(TimestampFormat.systemd(end, zone: p.zone))")
         }
     }
 

@@ -14,15 +14,10 @@ extension Nudge {
                 """
         )
 
-        @Argument(help: "One or more calendar expressions.")
-        var expressions: [String]
-
-        @Option(help: "How many elapses to show for each expression.")
-        var iterations: Int = 1
-
+        @Argument(help: "One or more calendar expressions.") var expressions: [String]
+        @Option(help: "How many elapses to show for each expression.") var iterations: Int = 1
         @Option(help: "Compute elapses after this time instead of now, e.g. '2026-03-27 12:00:00 UTC'.")
         var baseTime: String?
-
         @Option(help: "The local time zone (default: $TZ, else /etc/localtime), e.g. Europe/Berlin.")
         var timezone: String?
 
@@ -39,9 +34,7 @@ extension Nudge {
             let result = CalendarReport.report(
                 expressions, base: base, localZone: zone, iterations: iterations, now: now, names: names)
             print(result.output, terminator: "")
-            for error in result.errors {
-                printError(error.detailed)
-            }
+            for error in result.errors { printError(error.detailed) }
             if !result.errors.isEmpty { throw ExitCode(ExitStatus.dataError.rawValue) }
         }
     }

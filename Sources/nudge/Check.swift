@@ -23,9 +23,7 @@ extension Nudge {
         )
 
         @OptionGroup var options: ConfigOptions
-
-        @Flag(help: "Print the summary as one JSON document.")
-        var json = false
+        @Flag(help: "Print the summary as one JSON document.") var json = false
 
         func run() throws {
             let path = options.path
@@ -47,11 +45,7 @@ extension Nudge {
                 for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
             }
             let summary = ConfigSummary(config, now: .now)
-            if json {
-                print(try Output.json(summary), terminator: "")
-            } else {
-                print(summary.text, terminator: "")
-            }
+            print(json ? try Output.json(summary) : summary.text, terminator: "")
         }
     }
 
@@ -61,12 +55,8 @@ extension Nudge {
             abstract: "Write a commented starter config (refuses to overwrite one without --force).")
 
         @OptionGroup var options: ConfigOptions
-
-        @Flag(help: "Replace an existing config.")
-        var force = false
-
-        @Flag(help: "Leave an existing config as it is and exit 0 (for scripts: `make run`).")
-        var ifMissing = false
+        @Flag(help: "Replace an existing config.") var force = false
+        @Flag(help: "Leave an existing config as it is and exit 0 (for scripts: `make run`).") var ifMissing = false
 
         func validate() throws {
             if force && ifMissing { throw ValidationError("--force and --if-missing contradict each other") }

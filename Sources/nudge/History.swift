@@ -15,7 +15,7 @@ extension Nudge {
 
         func run() throws {
             let a = try answers(options)
-            let from = try since.map { try moment($0, direction: .either, zone: a.zone, now: a.now) }
+            let from = try since.map { s in try refusing { try a.moment(s, .either) } }
             let ids = try id.map { id throws in
                 let m = AnswerTarget.matching(id, in: a.config.commitments.map(\.id))
                 guard !m.isEmpty else { throw CLIError("no commitment \"\(id)\"", code: .nothingMatched) }

@@ -10,12 +10,10 @@ struct Nudge: ParsableCommand {
         abstract: "A reminder and nudge daemon for the promises you make.",
         subcommands: [
             Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Late.self, Renegotiate.self, Undo.self,
-            Repair.self,
-            Pause.self,
-            Resume.self, Remove.self, Rename.self,
-            History.self, Report.self, Daemon.self, Tick.self, Install.self, Uninstall.self, TestChannel.self,
-            Check.self, Doctor.self, Init.self,
-            Calendar.self, Sync.self,
+            Repair.self, Pause.self, Resume.self, Remove.self, Rename.self, History.self, Report.self, Daemon.self,
+            Tick.self, Install.self, Uninstall.self, TestChannel.self, Check.self, Doctor.self, Init.self,
+            Calendar.self,
+            Sync.self,
         ]
     )
 

@@ -248,7 +248,7 @@ struct LifecycleTests {
             repair = true
             """, start: "2026-11-29 12:00")
         try life.liveAsDaemon(until: try life.t("2026-11-30 09:00"))
-        let added = try life.answers.repair("call-mom", at: try life.t("2026-11-30 19:00"))
+        let added = try life.answers.repair("call-mom", at: "2026-11-30 19:00").0
         #expect(added.title == "Call Mom (make-up)")
         try life.liveAsDaemon(until: try life.t("2026-11-30 19:05"))
         #expect(life.nudges(added.id.rawValue) == ["due@11-30 19:00"])

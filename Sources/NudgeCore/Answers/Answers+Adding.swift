@@ -40,6 +40,17 @@ extension Answers {
         return Added(id: cid, title: title, due: due)
     }
 
+    /// `nudge add TITLE --at WHEN …` as typed.
+    public func add(_ title: String, at text: String, id: String?, with: String?, remindBefore: String?)
+        throws(AnswerError) -> Added
+    {
+        let due = try moment(text, .future)
+        let remind = try remindBefore.map { t throws(AnswerError) in
+            try Self.reading { () throws(Input.Refusal) in try Input.span(t, what: "--remind-before") }
+        }
+        return try add(title, due: due, id: id, with: with, remindBefore: remind)
+    }
+
     /// `nudge remove ID`: takes back a promise added from the command line; its history stays.
     public func remove(_ id: String) throws(AnswerError) -> CommitmentID {
         var removed = false

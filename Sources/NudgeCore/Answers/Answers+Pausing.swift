@@ -9,6 +9,12 @@ extension Answers {
         return cid
     }
 
+    /// `nudge pause [ID] --until WHEN` as typed: the commitment (nil: everything) and the end.
+    public func pause(_ id: String?, until text: String) throws -> (CommitmentID?, Instant) {
+        let end = try moment(text, .future)
+        return (try pause(id, until: end), end)
+    }
+
     /// Ends the pause in force of one commitment, or of everything (nil); says why not when there is
     /// none, naming the pauses that are in force.
     public func resume(_ id: String?) throws -> CommitmentID? {

@@ -107,8 +107,11 @@ extension Answers {
         return out
     }
 
-    /// `nudge repair ID --at WHEN [--tell]`: the make-up, and the person told of it.
-    public func repair(_ id: String, at due: Instant, telling: Telling) throws(AnswerError) -> (Added, PersonMessage?) {
+    /// `nudge repair ID --at WHEN [--tell]` as typed: the make-up, and the person told of it.
+    public func repair(_ id: String, at when: String, telling: Telling = Telling()) throws(AnswerError) -> (
+        Added, PersonMessage?
+    ) {
+        let due = try moment(when, .future)
         let cid = try commitment(id)
         var miss: Occurrence?
         try record { miss = try store.lastMiss(cid) }

@@ -110,6 +110,18 @@ public struct Answers {
         return (try snooze(id, until: end, next: next), end)
     }
 
+    /// A moment as typed ("19:10", "yesterday 19:10", "in 20m"), read in the answers' zone at `now`.
+    public func moment(_ text: String, _ direction: MomentDirection) throws(AnswerError) -> Instant {
+        try Self.reading { () throws(Input.Refusal) in
+            try Input.moment(text, direction: direction, zone: zone, now: now)
+        }
+    }
+
+    /// `nudge done [ID] [--at T] [--next]` as typed.
+    public func done(_ id: String?, at text: String?, next: Bool = false) throws(AnswerError) -> Kept {
+        try done(id, at: try text.map { t throws(AnswerError) in try moment(t, .past) }, next: next)
+    }
+
     /// Reads a span or moment as typed; one that cannot be meant is refused as bad input (65).
     static func reading<T>(_ body: () throws(Input.Refusal) -> T) throws(AnswerError) -> T {
         do { return try body() } catch { throw AnswerError(error.message, .badInput) }

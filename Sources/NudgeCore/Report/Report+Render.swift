@@ -37,7 +37,10 @@ extension Report {
         out +=
             "\nMOVED = renegotiated, FOLLOW = kept/(kept+missed), ON-TIME = kept on time/kept, MEDIAN = median lateness of kept,\n"
         out += "STREAK = kept in a row now (skips do not break it), BEST = longest, STRENGTH = habit score 0-100\n"
-        if !people.isEmpty { out += "LATE-TOLD = kept late, told in time (nudge late --tell or --told)\n" }
+        if !people.isEmpty {
+            out += "Per person, ON-TIME = kept on time, LATE-TOLD = kept late after telling them in time\n"
+            out += "(nudge late --tell or --told), LATE-UNTOLD = kept late without a word\n"
+        }
         out += "\n"
         out += heatmaps(color: color)
         return out
