@@ -320,4 +320,25 @@ struct SyncTests {
         let open = try server.todos().filter { $0["status"] as? String == "NEEDS-ACTION" }
         #expect(open.count == 1, "\(open.map { $0["due"] ?? "" })")
     }
+
+    @Test func aRenegotiatedPromiseMovesOnEveryMachine() throws {
+        guard let server = try DAVServer(.radicale) else { return }
+        let (laptop, desktop) = (try Self.machine("laptop", server), try Self.machine("desktop", server))
+        for cli in [laptop, desktop] { _ = try sync(cli, "first round") }
+        // Moved on the laptop, an hour later than planned.
+        let moved = try laptop.run(["renegotiate", "call-mom", "--to", "in 3h"])
+        #expect(moved.status == 0, "\(moved.err)")
+        _ = try sync(laptop)
+        _ = try sync(desktop)
+        // The desktop ends it renegotiated, adds the moved one as call-mom's, and `done call-mom` reaches it.
+        #expect(try outcome(desktop, "call-mom") == "renegotiated")
+        #expect(try desktop.query("SELECT moves IS NOT NULL FROM added WHERE id = 'call-mom-moved'") == "1")
+        let done = try desktop.run(["done", "call-mom"])
+        #expect(done.status == 0 && done.out.contains("kept call-mom-moved"), "\(done.out) \(done.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(try desktop.run(["report", "--json"]).out.utf8))
+        let parts = (report as? [String: Any])?["commitments"] as? [[String: Any]] ?? []
+        let mom = parts.first { $0["id"] as? String == "call-mom" }
+        #expect(mom?["kept"] as? Int == 1 && mom?["renegotiated"] as? Int == 1, "\(parts)")
+        #expect(!parts.contains { $0["id"] as? String == "call-mom-moved" })
+    }
 }

@@ -59,6 +59,12 @@ public enum AnswerTarget: Equatable {
         if let o = candidates.min(by: { abs(($0.due - now).microseconds) < abs(($1.due - now).microseconds) }) {
             return .pending(o)
         }
+        // A make-up or a moved one of it coming due within 24 h is answered early.
+        let linked = commitments.filter { makeUps[$0.id] == cid }.compactMap { l in
+            l.upcomingDue(pending: nil, lastEnded: state.lastEnded[l.id], firstSeen: state.firstSeen[l.id] ?? now)
+                .map { (l.id, $0) }
+        }
+        if let (l, due) = linked.min(by: { $0.1 < $1.1 }), due <= now + earlyWindow { return .early(l, due: due) }
         guard let c = commitments.first(where: { $0.id == cid }) else { return .nothing("no commitment \"\(id)\"") }
         let ended = state.lastEnded[cid]
         let upcoming = c.upcomingDue(pending: nil, lastEnded: ended, firstSeen: state.firstSeen[cid] ?? now)

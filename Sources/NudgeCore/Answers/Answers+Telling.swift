@@ -19,6 +19,11 @@ public struct Telling: Sendable, Equatable {
 
     /// Whether a message is wanted, sent or only shown.
     var asked: Bool { tell || dryRun }
+
+    /// Refuses (64) a `--message` with nothing to send it, before anything is looked up.
+    func check() throws(AnswerError) {
+        if message != nil && !asked { throw AnswerError("--message goes with --tell", .usage) }
+    }
 }
 
 /// Saying you are late, moving a promise ahead of time, and telling the person (`nudge late`, `renegotiate`,
@@ -52,9 +57,10 @@ extension Answers {
         throws(AnswerError) -> Late
     {
         if told && telling.asked { throw AnswerError("--told says you told them yourself; leave out --tell", .usage) }
+        try telling.check()
         let (id, span) = snoozeArguments(id, span)
         let by = try Self.reading { () throws(Input.Refusal) in try Input.span(span ?? "15m", what: "running late") }
-        let target = try occurrence(id, verb: "say you are late for", next: next, writing: !telling.dryRun)
+        let target = try occurrence(id, verb: "late", next: next, writing: !telling.dryRun)
         let before = (try? store.pending())?.first { $0.id == target.occurrence }?.lateBy ?? .zero
         let total = before + by
         let message = try message(telling, about: target.commitment) { _ in
@@ -74,9 +80,8 @@ extension Answers {
     public func renegotiate(_ id: String?, to when: String, telling: Telling = Telling(), next: Bool = false)
         throws(AnswerError) -> Moved
     {
-        let due = try Self.reading { () throws(Input.Refusal) in
-            try Input.moment(when, direction: .future, zone: zone, now: now)
-        }
+        try telling.check()
+        let due = try moment(when, .future)
         let target = try occurrence(id, verb: "renegotiate", next: next, writing: !telling.dryRun)
         let owner = try self.owner(of: target.commitment)
         guard let c = config.commitments.first(where: { $0.id == owner }) else {
@@ -111,6 +116,7 @@ extension Answers {
     public func repair(_ id: String, at when: String, telling: Telling = Telling()) throws(AnswerError) -> (
         Added, PersonMessage?
     ) {
+        try telling.check()
         let due = try moment(when, .future)
         let cid = try commitment(id)
         var miss: Occurrence?

@@ -102,6 +102,34 @@ extension Store {
         }
     }
 
+    /// How an added promise is linked, for other machines: "repair ID DUE" (a make-up of the miss of ID due
+    /// at DUE, in microseconds) or "move ID DUE" (it took that occurrence's place); nil when it is not.
+    public func addedLink(of id: CommitmentID) throws -> String? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT CASE WHEN a.moves IS NULL THEN 'repair' ELSE 'move' END, o.commitment, o.due FROM added a
+                    JOIN occurrence o ON o.id = coalesce(a.repair_of, a.moves) WHERE a.id = ?
+                    """, arguments: [id.rawValue]
+            ).map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int64)" }
+        }
+    }
+
+    /// Links an added promise as `addedLink(of:)` wrote it, when the occurrence it names is recorded here.
+    public func setAddedLink(of id: CommitmentID, _ link: String) throws {
+        let parts = link.split(separator: " ").map(String.init)
+        guard parts.count == 3, let due = Int64(parts[2]), ["repair", "move"].contains(parts[0]) else { return }
+        let column = parts[0] == "move" ? "moves" : "repair_of"
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE added SET \(column) = (SELECT id FROM occurrence WHERE commitment = ? AND due = ? LIMIT 1)
+                    WHERE id = ? AND repair_of IS NULL AND moves IS NULL
+                    """, arguments: [parts[1], due, id.rawValue])
+        }
+    }
+
     /// Ends a pending occurrence `renegotiated` and adds the one-off `id` at `due` in its place, in one
     /// transaction; false (and nothing recorded) when it had ended meanwhile.
     public func renegotiate(

@@ -179,6 +179,8 @@ public struct SyncRound {
             marks["ADDED-DUE"] = String(item.due.microseconds)
             if let with = c.with { marks["ADDED-WITH"] = with }
             if let before = c.remindBefore { marks["ADDED-REMIND"] = String(before.microseconds / 1_000_000) }
+            // A make-up or a moved one stays its commitment's on every machine.
+            if let link = try? store.addedLink(of: c.id) { marks["ADDED-LINK"] = link }
         }
         if let outcome = state.outcome {
             marks["OUTCOME"] = outcome.rawValue
@@ -228,7 +230,6 @@ public struct SyncRound {
         let hrefs = Set(items.map { href($0.uid) }).union(known.keys.map(href))
         let strangers = remote.keys.filter { !hrefs.contains($0) }
         let fetched = try client.fetch(changed + strangers.sorted())
-        summary.adopted += try addFromElsewhere(strangers.compactMap { fetched[$0] })
         for item in items {
             let h = href(item.uid)
             let mine = item.state
@@ -292,6 +293,8 @@ public struct SyncRound {
                 continue
             }
         }
+        // After the outcomes: a moved one or a make-up links to the occurrence an adoption may just have recorded.
+        summary.adopted += try addFromElsewhere(strangers.compactMap { fetched[$0] })
         summary.deleted = try deleteOld(remote: remote, known: known)
         return summary
     }
@@ -324,6 +327,7 @@ public struct SyncRound {
             let with = todo.nudge["ADDED-WITH"].flatMap { TextRules.problem($0, field: "with") == nil ? $0 : nil }
             let remind = todo.nudge["ADDED-REMIND"].flatMap { Int64($0) }.map { Span.seconds(min(max($0, 0), 86_400)) }
             try store.add(id: id, title: todo.summary, with: with, due: due, remindBefore: remind, now: now)
+            if let link = todo.nudge["ADDED-LINK"] { try store.setAddedLink(of: id, link) }
             taken.insert(id.rawValue)
             said.append(
                 "added \(id) (due \(TimestampFormat.systemd(due, zone: config.settings.timezone))) from "
