@@ -191,6 +191,71 @@ struct PeopleLifeTests {
         }
     }
 
+    /// Six Sundays with Mom, lived by the daemon: on time; late after telling her; late without a word; moved
+    /// to Monday and kept; moved and then missed; missed, and made up after saying sorry. Mom got exactly the
+    /// three messages asked for, and the ledger says what happened.
+    @Test func sixSundaysWithMom() throws {
+        try F.withScratch { dir in
+            let out = dir.appendingPathComponent("told").path
+            let hook = try F.script("tell", in: dir, "printf '%s\\n' \"$1\" >> '\(out)'")
+            let life = try Life(
+                Self.config(sendmail: ["/bin/false"], reach: "command = [\"\(hook)\", \"{message}\"]"),
+                start: "2026-12-06 12:00")
+            func live(_ until: String) throws { try life.liveAsDaemon(until: try life.t(until)) }
+            let tell = Telling(tell: true)
+            // 1: kept on time.
+            try live("2026-12-06 19:10")
+            _ = try life.answers.done("call-mom")
+            // 2: late, told before due + on_time, kept 50 minutes late.
+            try live("2026-12-13 19:10")
+            _ = try life.answers.late("call-mom", span: "45m", told: false, telling: tell)
+            try live("2026-12-13 19:50")
+            _ = try life.answers.done("call-mom")
+            // 3: late without a word.
+            try live("2026-12-20 19:10")
+            _ = try life.answers.late("call-mom", span: "45m", told: false)
+            try live("2026-12-20 19:50")
+            _ = try life.answers.done("call-mom")
+            // 4: moved on Sunday afternoon to Monday 19:00, told, kept on time.
+            try live("2026-12-27 15:00")
+            _ = try life.answers.renegotiate("call-mom", to: "mon 19:00", telling: tell)
+            try live("2026-12-28 19:05")
+            _ = try life.answers.done("call-mom")
+            // 5: moved, not told, and the moved one is missed.
+            try live("2027-01-03 15:00")
+            _ = try life.answers.renegotiate("call-mom", to: "mon 19:00")
+            // 6: missed; made up for on Monday after saying sorry.
+            try live("2027-01-11 08:00")
+            _ = try life.answers.repair("call-mom", at: "2027-01-11 19:00", telling: tell)
+            try live("2027-01-11 19:05")
+            _ = try life.answers.done("call-mom")
+            try live("2027-01-12 12:00")
+
+            // No nudge at a renegotiated time, one at each moved one.
+            let nudged = life.sent.map { life.show($0.at) }
+            #expect(!nudged.contains("12-27 19:00") && !nudged.contains("01-03 19:00"), "\(nudged)")
+            #expect(nudged.contains("12-28 19:00") && nudged.contains("01-04 19:00"), "\(nudged)")
+            #expect(
+                try life.outcomes("call-mom") == [
+                    "12-06 19:00 kept", "12-13 19:00 kept", "12-20 19:00 kept", "12-27 19:00 renegotiated",
+                    "01-03 19:00 renegotiated", "01-10 19:00 missed",
+                ])
+            #expect(try life.outcomes("call-mom-moved") == ["12-28 19:00 kept"])
+            #expect(try life.outcomes("call-mom-moved-2") == ["01-04 19:00 missed"])
+            // Exactly the three messages asked for.
+            #expect(
+                F.read(dir, "told").split(separator: "\n").map(String.init) == [
+                    "Running late, about 45 min.", "I can't make Sun 19:00 — can we do Mon 19:00 instead?",
+                    "Sorry I missed Sun 19:00. Can I make it up to you Mon 19:00?",
+                ])
+            let mom = try #require(try Self.report(life).people.first).figures
+            #expect(
+                [mom.kept, mom.onTime, mom.lateWithNotice, mom.lateWithoutNotice, mom.renegotiated, mom.missed]
+                    == [Int](arrayLiteral: 4, 2, 1, 1, 2, 2))
+            #expect(mom.repaired == 1 && mom.skipped == 0)
+        }
+    }
+
     /// The report of the life so far, as `nudge report` builds it.
     static func report(_ life: Life) throws -> Report {
         try Report.of(config: life.answers.config, store: life.store, now: life.now)
