@@ -12,17 +12,21 @@ extension Nudge {
         @Flag(help: "One JSON document.") var json = false
         @Flag(help: "CSV, one row per commitment and per person.") var csv = false
         @Option(help: "Weeks in the heatmap.") var weeks = 7
+        @Option(help: "Write one self-contained HTML page to FILE ('-': standard output).") var html: String?
 
         func validate() throws {
             guard (1...104).contains(weeks) else { throw ValidationError("--weeks must be between 1 and 104.") }
-            if json && csv { throw ValidationError("choose one of --json and --csv.") }
+            if [json, csv, html != nil].filter({ $0 }).count > 1 {
+                throw ValidationError("choose one of --json, --csv and --html.")
+            }
         }
 
         func run() throws {
             let a = try answers(options)
-            let report = try NudgeCore.Report.of(config: a.config, store: a.store, now: a.now, weeks: weeks)
-            print(
-                json ? try report.json() : csv ? report.csv() : report.text(color: Output.wantsColor()), terminator: "")
+            let page = try NudgeCore.Report.page(config: a.config, store: a.store, now: a.now, weeks: weeks)
+            if let html { return try failing(.cannotCreate) { try page.write(to: html) } }
+            let r = page.report
+            print(json ? try r.json() : csv ? r.csv() : r.text(color: Output.wantsColor()), terminator: "")
         }
     }
 }

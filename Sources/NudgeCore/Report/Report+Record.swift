@@ -36,10 +36,17 @@ extension Report {
     /// The report of the record over a config (with its added promises), as `nudge report` shows it: make-ups
     /// and moved occurrences count as their commitment's, not as parts of their own.
     public static func of(config: Config, store: Store, now: Instant, weeks: Int = 7) throws -> Report {
+        try page(config: config, store: store, now: now, weeks: weeks).report
+    }
+
+    /// The report and its records, for the HTML page.
+    public static func page(config: Config, store: Store, now: Instant, weeks: Int = 7) throws -> ReportPage {
         let records = try store.outcomeRecords(config: config, repaired: try store.repaired())
         let linked = try store.linked()
         var own = config
         own.commitments.removeAll { linked[$0.id] != nil }
-        return ReportBuilder.build(config: own, records: records, now: now, weeks: weeks)
+        var report = ReportBuilder.build(config: own, records: records, now: now, weeks: weeks)
+        report.suggestions = Suggestion.of(own, records: records, now: now)
+        return ReportPage(report: report, records: records, zone: config.settings.timezone)
     }
 }

@@ -43,6 +43,10 @@ extension Report {
         }
         out += "\n"
         out += heatmaps(color: color)
+        if !suggestions.isEmpty {
+            out += "\nSuggestions from your own record (nudge never edits the config):\n"
+            for s in suggestions { out += "  \(s.id): \(s.evidence)\n" }
+        }
         return out
     }
 

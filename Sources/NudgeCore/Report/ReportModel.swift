@@ -208,6 +208,8 @@ public struct Report: Sendable, Equatable, Encodable {
     public var people: [PersonPart]
     /// Every commitment's outcomes together.
     public var overall: Heatmap
+    /// Times the record suggests (`Report.of` fills them in).
+    public var suggestions: [Suggestion] = []
 }
 
 // MARK: JSON
@@ -233,6 +235,7 @@ extension Report {
         try c.encode(commitments, forKey: "commitments")
         try c.encode(people, forKey: "people")
         try c.encode(overall, forKey: "overall")
+        try c.encode(suggestions, forKey: "suggestions")
     }
 }
 
