@@ -31,8 +31,10 @@ extension Nudge {
             // The record, if there is one yet (check never creates it).
             let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
             let store = FileManager.default.fileExists(atPath: storePath) ? try? Store(path: storePath) : nil
-            FileHandle.standardError.write(Data(result.shown(seen: (try? store?.seenIDs()) ?? []).utf8))
+            let seen = (try? store?.seenIDs()) ?? []
+            FileHandle.standardError.write(Data(result.shown(seen: seen).utf8))
             guard let config = result.config, !result.hasErrors else {
+                if json { print(try result.failureJSON(path: path, seen: seen), terminator: "") }
                 let errors = result.diagnostics.filter { $0.severity == .error }.count
                 if errors > 0 {
                     FileHandle.standardError.write(
@@ -44,7 +46,8 @@ extension Nudge {
             if let store, let notes = try? Answers(config: config, store: store, now: .now).orphanNotes(path: path) {
                 for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
             }
-            let summary = ConfigSummary(config, now: .now)
+            var summary = ConfigSummary(config, now: .now)
+            summary.diagnostics = result.shownDiagnostics(seen: seen)
             print(json ? try Output.json(summary) : summary.text, terminator: "")
         }
     }

@@ -21,7 +21,7 @@ extension Nudge {
                 guard !m.isEmpty else { throw CLIError("no commitment \"\(id)\"", code: .nothingMatched) }
                 return Set(m)
             }
-            let listing = try HistoryListing(store: a.store, zone: a.zone, ids: ids, since: from)
+            let listing = try HistoryListing(store: a.store, config: a.config, ids: ids, since: from)
             print(json ? try Output.json(listing) : csv ? listing.csv : listing.text, terminator: "")
         }
     }

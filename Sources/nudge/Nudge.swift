@@ -7,7 +7,7 @@ import NudgeCore
 struct Nudge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nudge",
-        abstract: "A reminder and nudge daemon for the promises you make.",
+        abstract: "A reminder and nudge daemon for the promises you make.", version: NudgeVersion.current,
         subcommands: [
             Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Late.self, Renegotiate.self, Undo.self,
             Repair.self, Pause.self, Resume.self, Remove.self, Rename.self, History.self, Report.self, Daemon.self,
@@ -20,17 +20,14 @@ struct Nudge: ParsableCommand {
     /// Runs the command line, turning `CLIError` into a message and its exit status.
     static func main() {
         do {
-            // "-1h" would be read as the flags -1 and -h (help): say what is wrong with it instead.
             let args = Array(CommandLine.arguments.dropFirst())
-            if args.first == "snooze",
-                let negative = args.first(where: {
-                    $0.count > 1 && $0.hasPrefix("-") && $0.dropFirst().first?.isNumber == true
-                })
-            {
-                throw CLIError(
-                    "\"\(negative)\" is a span back in time; a snooze moves forward, e.g. 10m", code: .dataError)
+            if let negative = UsageHint.negativeSnooze(args) { throw CLIError(negative, code: .dataError) }
+            var command: ParsableCommand
+            do { command = try parseAsRoot() } catch {
+                let commands = configuration.subcommands.map { ($0._commandName, $0.helpMessage()) }
+                guard let hint = UsageHint.didYouMean(args, commands: commands) else { throw error }
+                throw CLIError(hint, code: .usage)
             }
-            var command = try parseAsRoot()
             try command.run()
         } catch {
             // SQLite failing under a command (a damaged page, a full disk) is said with its fix.

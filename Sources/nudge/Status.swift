@@ -10,13 +10,14 @@ extension Nudge {
         @OptionGroup var options: ConfigOptions
         @Flag(help: "One JSON document.") var json = false
         @Flag(help: "One line, for status bars.") var short = false
+        @Flag(help: "One line of JSON (text, tooltip, class) for waybar or i3blocks.") var waybar = false
 
         func run() throws {
             let a = try answers(options)
-            var summary = StatusSummary(
+            var s = StatusSummary(
                 config: a.config, state: try a.store.planState(), pending: try a.store.pending(), now: a.now)
-            try summary.addSync(a.config, store: a.store, now: a.now)
-            print(json ? try Output.json(summary) : short ? summary.short + "\n" : summary.text, terminator: "")
+            try s.addSync(a.config, store: a.store, now: a.now)
+            print(json ? try Output.json(s) : short ? s.short + "\n" : waybar ? s.waybar : s.text, terminator: "")
         }
     }
 }

@@ -77,8 +77,8 @@ struct LifecycleTests {
         try life.liveAsDaemon(until: try life.t("2026-12-01 10:21"))
         #expect(try life.outcomes("meds") == ["12-01 08:00 missed"])
         // History says it, with the whole move and whether they were told.
-        let history = try HistoryListing(store: life.store, zone: life.config.settings.timezone, ids: nil, since: nil)
-        #expect(history.text.contains("; said late by 20min, told them"), "\(history.text)")
+        let history = try HistoryListing(store: life.store, config: life.config, ids: nil, since: nil)
+        #expect(history.text.contains("said late by 20min, told them"), "\(history.text)")
         #expect(history.csv.contains(",1200,"), "\(history.csv)")
         // The record keeps the whole move, and when the person was told.
         let told = try life.store.queue.read { db in

@@ -78,8 +78,7 @@ struct PeopleLifeTests {
             // Kept 45 minutes late (on time is 30m), after telling her in time: late with notice.
             life.now = try life.t("2026-12-06 19:45")
             _ = try life.answers.done("call-mom")
-            let history = try HistoryListing(
-                store: life.store, zone: life.config.settings.timezone, ids: nil, since: nil)
+            let history = try HistoryListing(store: life.store, config: life.config, ids: nil, since: nil)
             #expect(history.text.contains("; told mom: Running late, about 20 min."), "\(history.text)")
             let report = try Self.report(life)
             let mom = try #require(report.people.first)

@@ -21,7 +21,7 @@ public struct ConfigLoader: Sendable {
         /// The diagnostics to print, a line each: all but the warning about a passed `once` the record
         /// has already seen (its ids in `seen`).
         public func shown(seen: Set<String>) -> String {
-            diagnostics.filter { !($0.pastOnce.map(seen.contains) ?? false) }.map { $0.description + "\n" }.joined()
+            shownDiagnostics(seen: seen).map { $0.description + "\n" }.joined()
         }
     }
 

@@ -37,6 +37,9 @@ public struct ConfigSummary: Sendable, Encodable {
     public var quietHours: String?
     public var channels: [String]
     public var commitments: [Item]
+    /// The warnings `nudge check` printed (a config with errors has no summary).
+    public var diagnostics: [Diagnostic] = []
+    public var ok = true
 
     /// Summarizes a config as of `now`, showing `count` upcoming occurrences of each commitment.
     public init(_ config: Config, now: Instant, count: Int = 3) {

@@ -24,12 +24,18 @@ public struct CommitmentListing: Encodable, Sendable {
         }
     }
 
-    /// One line per commitment.
-    public var text: String {
-        commitments.map { e in
-            let next = e.next.map(TimestampFormat.minute) ?? "nothing ahead"
-            return "\(e.id)  \(e.shape)  \(e.title)\(e.with.map { " (with \($0))" } ?? "")  next: \(next)"
-                + (e.enabled ? "" : "  [disabled]") + "\n"
-        }.joined()
+    /// A table, a row per commitment, the title last (cut to the terminal's width).
+    public var text: String { text(width: Output.terminalWidth()) }
+
+    /// The table, its last column cut to `width` when there is one.
+    public func text(width: Int?) -> String {
+        guard !commitments.isEmpty else { return "no commitments yet; nudge add or the config adds one\n" }
+        let rows = commitments.map { e in
+            [
+                e.id, e.shape, e.enabled ? e.next.map(TimestampFormat.minute) ?? "nothing ahead" : "disabled",
+                e.title + (e.with.map { " (with \($0))" } ?? ""),
+            ]
+        }
+        return Output.table(["ID", "SHAPE", "NEXT", "TITLE"], rows, width: width)
     }
 }

@@ -5,6 +5,8 @@ public struct HistoryListing: Encodable, Sendable {
     /// One outcome (or a pending occurrence).
     public struct Entry: Encodable, Sendable {
         public var id: String
+        /// The commitment's title ("A promise" for a private one; the id when the config no longer has it).
+        public var title: String
         public var due: String
         public var outcome: String
         public var at: String
@@ -34,8 +36,12 @@ public struct HistoryListing: Encodable, Sendable {
     public var version = 1
     public var history: [Entry]
 
-    /// The record's occurrences of `ids` (all when nil) due since `since`, newest first.
-    public init(store: Store, zone: Zone, ids: Set<CommitmentID>?, since: Instant?) throws {
+    /// The record's occurrences of `ids` (all when nil) due since `since`, newest first, titled as `config`
+    /// (with its added promises) titles them, in its zone.
+    public init(store: Store, config: Config, ids: Set<CommitmentID>?, since: Instant?) throws {
+        let zone = config.settings.timezone
+        var titles: [CommitmentID: String] = [:]
+        for c in config.commitments { titles[c.id] = c.isPrivate ? "A promise" : c.title }
         let late = try store.latenesses()
         let reasons = try store.reasons()
         let notices = try store.lateNotices()
@@ -44,7 +50,8 @@ public struct HistoryListing: Encodable, Sendable {
             (ids?.contains(o.commitment) ?? true) && (since.map { o.due >= $0 } ?? true)
         }.map { o in
             Entry(
-                id: o.commitment.rawValue, due: TimestampFormat.iso8601(o.due, zone: zone),
+                id: o.commitment.rawValue, title: titles[o.commitment] ?? o.commitment.rawValue,
+                due: TimestampFormat.iso8601(o.due, zone: zone),
                 outcome: o.outcome?.rawValue ?? "pending",
                 at: o.outcomeAt.map { TimestampFormat.iso8601($0, zone: zone) } ?? "",
                 latenessSeconds: late[o.id].map { $0.microseconds / 1_000_000 }, reason: reasons[o.id],
@@ -75,20 +82,25 @@ public struct HistoryListing: Encodable, Sendable {
         return out
     }
 
-    /// One line per entry: due time, id, outcome with its reason, lateness.
-    public var text: String {
+    /// A table, a row per entry: due time, id, outcome, lateness, title, and what else was said (a skip's
+    /// reason, running late, messages sent), the last column cut to the terminal's width.
+    public var text: String { text(width: Output.terminalWidth()) }
+
+    /// The table, its last column cut to `width` when there is one.
+    public func text(width: Int?) -> String {
         guard !history.isEmpty else { return "no outcomes recorded yet\n" }
-        return history.map { e in
-            let lateness = e.latenessSeconds.map { " (\($0 >= 0 ? "+" : "-")\(Span.seconds(abs($0))))" } ?? ""
+        let rows = history.map { e in
+            let lateness = e.latenessSeconds.map { "\($0 >= 0 ? "+" : "-")\(Span.seconds(abs($0)))" } ?? ""
             // A skip's own reason, or why nudge ended it ("away", "superseded", "removed").
-            let why = e.reason.map { $0 == "skipped" ? "" : ": \($0)" } ?? ""
-            let late =
-                e.late.map { l in
-                    "; said late by \(Span.seconds(l.movedSeconds))"
-                        + (l.toldAt == nil ? ", without notice" : ", told them")
-                } ?? ""
-            let told = e.told.map { "; told \($0.person): \($0.message)" }.joined()
-            return "\(TimestampFormat.minute(e.due))  \(e.id)  \(e.outcome)\(why)\(lateness)\(late)\(told)\n"
-        }.joined()
+            var notes = e.reason.map { $0 == "skipped" ? [] : [$0] } ?? []
+            if let l = e.late {
+                notes.append(
+                    "said late by \(Span.seconds(l.movedSeconds))"
+                        + (l.toldAt == nil ? ", without notice" : ", told them"))
+            }
+            notes += e.told.map { "told \($0.person): \($0.message)" }
+            return [TimestampFormat.minute(e.due), e.id, e.outcome, lateness, e.title, notes.joined(separator: "; ")]
+        }
+        return Output.table(["DUE", "ID", "OUTCOME", "LATE", "TITLE", "NOTE"], rows, right: [3], width: width)
     }
 }

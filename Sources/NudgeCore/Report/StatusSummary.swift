@@ -108,7 +108,10 @@ public struct StatusSummary: Sendable, Encodable {
     }
 
     /// The lines for people.
-    public var text: String {
+    public var text: String { text(width: Output.terminalWidth()) }
+
+    /// The text, tables cut to `width` when there is one.
+    public func text(width: Int?) -> String {
         var out = ""
         for p in paused {
             out += "paused \(p.id ?? "everything") until \(Self.clock(p.until)): no nudges meanwhile\n"
@@ -116,21 +119,17 @@ public struct StatusSummary: Sendable, Encodable {
         if pending.isEmpty {
             out += "nothing pending\n"
         } else {
-            out += "pending:\n"
-            for p in pending {
+            let rows = pending.map { p in
                 let ago =
-                    p.overdueSeconds >= 0
-                    ? "due \(Self.span(p.overdueSeconds)) ago" : "due in \(Self.span(-p.overdueSeconds))"
-                out +=
-                    "  \(p.id)  \(p.title)  (\(ago)\(p.snoozedUntil.map { ", snoozed until \(Self.clock($0))" } ?? ""))\n"
+                    p.overdueSeconds >= 0 ? "\(Self.span(p.overdueSeconds)) ago" : "in \(Self.span(-p.overdueSeconds))"
+                return [p.id, ago + (p.snoozedUntil.map { ", snoozed until \(Self.clock($0))" } ?? ""), p.title]
             }
+            out += Output.table(["PENDING", "DUE", "TITLE"], rows, width: width)
             out += "answer with: nudge done ID · nudge snooze ID 10m · nudge skip ID\n"
         }
         if !next.isEmpty {
-            out += "next:\n"
-            for n in next {
-                out += "  \(Self.clock(n.due))  \(n.id)  \(n.title)  (in \(Self.span(n.inSeconds)))\n"
-            }
+            let rows = next.map { [Self.clock($0.due), Self.span($0.inSeconds), $0.id, $0.title] }
+            out += "\n" + Output.table(["NEXT", "IN", "ID", "TITLE"], rows, width: width)
         }
         if let sync {
             if let ago = sync.agoSeconds {
@@ -150,6 +149,25 @@ public struct StatusSummary: Sendable, Encodable {
         if !pending.isEmpty { parts.append("\(pending.count) due") }
         if let n = next.first { parts.append("next \(n.title) \(String(Self.clock(n.due).suffix(5)))") }
         return parts.isEmpty ? "nothing due" : parts.joined(separator: " · ")
+    }
+
+    /// One line of JSON for a waybar or i3blocks custom module (`"return-type": "json"`): `text` is the short
+    /// line, `tooltip` the whole status, `class` "overdue" (something pending is past due), "pending",
+    /// "paused" or "idle", for the bar's CSS.
+    public var waybar: String {
+        struct Module: Encodable {
+            var text: String
+            var tooltip: String
+            var `class`: String
+        }
+        let overdue = pending.contains { $0.overdueSeconds > 0 }
+        let paused = self.paused.contains { $0.id == nil }
+        let module = Module(
+            text: short, tooltip: text(width: nil).trimmingCharacters(in: .newlines),
+            class: overdue ? "overdue" : !pending.isEmpty ? "pending" : paused ? "paused" : "idle")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(module)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }
 
     /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00".
