@@ -5,7 +5,12 @@ public enum UsageHint {
     /// "status"?" or "unknown option "--jsn" for nudge status; did you mean "--json"?", or nil when no
     /// name is near. `commands` gives each subcommand's name and its help text, whose `--options` are read.
     public static func didYouMean(_ args: [String], commands: [(name: String, help: String)]) -> String? {
-        guard let first = args.first, !first.hasPrefix("-") else { return nil }
+        guard let first = args.first else { return nil }
+        if first.hasPrefix("--") {
+            return Suggest.closest(to: first, in: ["--help", "--version"]).map {
+                "unknown option \"\(first)\"; did you mean \"\($0)\"?"
+            }
+        }
         guard let command = commands.first(where: { $0.name == first }) else {
             return Suggest.closest(to: first, in: commands.map(\.name)).map {
                 "unknown command \"\(first)\"; did you mean \"\($0)\"? (nudge --help lists them)"
