@@ -8,6 +8,7 @@
 #   make install DESTDIR=pkg PREFIX=/usr   stage the files for a package
 #   make uninstall PREFIX=...              remove exactly what install wrote (same PREFIX, DESTDIR)
 #   make check                             what CI runs: apt packages, build, every test
+#   make deb                               the Debian package, .build/deb/nudge_VERSION_ARCH.deb
 #
 # NUDGE_BIN=PATH installs a binary built elsewhere instead of building .build/release/nudge;
 # SCRATCH_PATH=DIR builds in DIR instead of .build.
@@ -62,7 +63,7 @@ INSTALLED = \
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-.PHONY: all build deps run install uninstall check
+.PHONY: all build deps run install uninstall check deb
 
 all: build
 
@@ -85,7 +86,7 @@ $(BUILT_BIN): Package.swift $(shell find Sources -type f)
 	$(SWIFT_BUILD)
 
 install: $(NUDGE_BIN)
-	$(INSTALL) -Dm755 $(NUDGE_BIN) $(DESTDIR)$(BINDIR)/nudge
+	$(INSTALL) -Dm755 -s $(NUDGE_BIN) $(DESTDIR)$(BINDIR)/nudge
 	for unit in $(UNITS); do \
 		sed 's|^ExecStart=[^ ]*/nudge |ExecStart=$(BINDIR)/nudge |' systemd/$$unit \
 			| $(INSTALL) -Dm644 /dev/stdin $(DESTDIR)$(USERUNITDIR)/$$unit; \
@@ -104,3 +105,8 @@ uninstall:
 
 check:
 	bash .ci/run
+
+# nudge_VERSION_ARCH.deb in .build/deb (scripts/deb.sh says how); `lintian` checks it.
+deb: $(NUDGE_BIN)
+	scripts/deps --deb
+	NUDGE_BIN=$(NUDGE_BIN) scripts/deb.sh

@@ -27,8 +27,9 @@ generated="$scratch/plugins/GenerateManual/outputs/nudge/nudge.1"
 
 page=$(mktemp)
 trap 'rm -f "$page"' EXIT
+version=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/NudgeCore/Version.swift)
 {
-    sed '/^\.Sh "EXIT STATUS"/,$d' "$generated"
+    sed -e '/^\.Sh "EXIT STATUS"/,$d' -e "s/^\.Os\$/.Os nudge $version/" "$generated"
     cat <<'EOF'
 .Sh "EXIT STATUS"
 .Bl -tag -width 4n -compact
@@ -77,6 +78,7 @@ The zone times are read in, unless the config sets one.
 .It Ev NO_COLOR
 Turns off colour in the tables of
 .Nm Cm report .
+Without a terminal there is no colour either, and tables are cut to the terminal's width only on one.
 .El
 .Sh "SEE ALSO"
 .Xr nudge.toml 5 ,

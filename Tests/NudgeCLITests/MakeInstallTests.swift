@@ -53,6 +53,22 @@ struct MakeInstallTests {
         #expect(Self.files(under: stage.path) == [])
     }
 
+    /// One version, from Sources/NudgeCore/Version.swift: `nudge --version`, both man pages (and the package,
+    /// which scripts/deb.sh reads from the same line).
+    @Test func oneVersionEverywhere() throws {
+        let source = try String(
+            contentsOf: Self.repo.appendingPathComponent("Sources/NudgeCore/Version.swift"), encoding: .utf8)
+        let version = try #require(
+            source.split(separator: "\"").dropFirst().first.map(String.init), "no version in Version.swift")
+        #expect(version.split(separator: ".").count == 3)
+        let cli = try CLIRunner(config: "")
+        #expect(try cli.run(["--version"]).out == version + "\n")
+        let man1 = try String(contentsOf: Self.repo.appendingPathComponent("docs/man/nudge.1"), encoding: .utf8)
+        #expect(man1.contains("\n.Os nudge \(version)\n"), "scripts/gen-man.sh writes the version")
+        let man5 = try String(contentsOf: Self.repo.appendingPathComponent("docs/man/nudge.toml.5"), encoding: .utf8)
+        #expect(man5.contains(" \"nudge \(version)\" "), "docs/man/nudge.toml.5's .TH line names the version")
+    }
+
     @Test func manPagesRenderWithoutWarnings() throws {
         guard let man = Self.tool("man", package: "man-db") else { return }
         let home = try Self.temporaryDirectory()
@@ -78,6 +94,11 @@ struct MakeInstallTests {
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == mode, "\(path)")
         }
         #expect(files(under: root).count == installed(unitDir: unitDir).count, "nothing else is installed")
+        // Installed stripped: no symbol table.
+        if let readelf = tool("readelf", package: "binutils") {
+            let sections = try run(readelf, ["-S", root + "/bin/nudge"], home: root)
+            #expect(sections.status == 0 && !sections.out.contains(".symtab"), "\(sections.err)")
+        }
 
         // The units start the installed binary and are otherwise the repository's.
         for unit in units {

@@ -5,8 +5,11 @@ public enum UsageHint {
     /// "status"?" or "unknown option "--jsn" for nudge status; did you mean "--json"?", or nil when no
     /// name is near. `commands` gives each subcommand's name and its help text, whose `--options` are read.
     public static func didYouMean(_ args: [String], commands: [(name: String, help: String)]) -> String? {
-        guard let first = args.first else { return nil }
-        if first.hasPrefix("--") {
+        // Help and version requests end the parse too: they are not mistakes.
+        guard let first = args.first, first != "help", !["--help", "--version", "-h"].contains(first) else {
+            return nil
+        }
+        if first.hasPrefix("-") {
             return Suggest.closest(to: first, in: ["--help", "--version"]).map {
                 "unknown option \"\(first)\"; did you mean \"\($0)\"?"
             }
@@ -47,11 +50,6 @@ public enum UsageHint {
         else { return nil }
         return "\"\(negative)\" is a span back in time; a snooze moves forward, e.g. 10m"
     }
-}
-
-/// The version of nudge: the one place `nudge --version`, the package and the man pages take it from.
-public enum NudgeVersion {
-    public static let current = "1.0.0"
 }
 
 extension Diagnostic: Encodable {
