@@ -9,19 +9,23 @@ import Testing
 struct SuggestionTests {
     /// A commitment of a config with `when`, in Berlin, on time within `on_time` (default 10m).
     static func commitment(_ when: String, onTime: String = "10m") throws -> Commitment {
-        let toml = """
-            [settings]
-            timezone = "Europe/Berlin"
-            channels = ["console"]
-
-            [[commitment]]
-            id = "gym"
-            title = "Gym"
-            when = "\(when)"
-            on_time = "\(onTime)"
-            """
-        let config = try #require(try ConfigLoaderTests.load(toml).config)
+        let config = try #require(try ConfigLoaderTests.load(toml(when, onTime: onTime)).config)
         return try #require(config.commitments.first)
+    }
+
+    /// A config with the one commitment `gym`.
+    static func toml(_ when: String, onTime: String) -> String {
+        """
+        [settings]
+        timezone = "Europe/Berlin"
+        channels = ["console"]
+
+        [[commitment]]
+        id = "gym"
+        title = "Gym"
+        when = "\(when)"
+        on_time = "\(onTime)"
+        """
     }
 
     static let berlin = ChannelFixtures.berlin
@@ -95,17 +99,7 @@ struct SuggestionTests {
     }
 
     @Test func eightWeeksOfLateGymAsLivedGiveTheSuggestionInTheReport() throws {
-        let toml = """
-            [settings]
-            timezone = "Europe/Berlin"
-            channels = ["console"]
-
-            [[commitment]]
-            id = "gym"
-            title = "Gym"
-            when = "Mon 07:00"
-            """
-        let life = try Life(toml, start: "2026-12-06 12:00")
+        let life = try Life(Self.toml("Mon 07:00", onTime: "30m"), start: "2026-12-06 12:00")
         for week in 0..<8 {
             let monday = Self.berlin.resolve(LocalDateTime(year: 2026, month: 12, day: 7 + 7 * Int64(week), hour: 7))
             try life.liveAsDaemon(until: monday + Span.minutes(45))
