@@ -30,16 +30,18 @@ struct SuggestionTests {
 
     static let berlin = ChannelFixtures.berlin
 
-    /// Mondays at 07:00 Berlin time from 2026-10-05 on (across the end of summer time), kept `late[i]` after
-    /// (nil: missed).
-    static func mondays(_ late: [Int64?], hour: Int64 = 7) -> [OutcomeRecord] {
+    /// Mondays at 07:00 (Berlin time unless `zone` says) from 2026-10-05 on (across the end of summer time),
+    /// kept `late[i]` after (nil: missed).
+    static func mondays(
+        _ late: [Int64?], hour: Int64 = 7, zone: Zone = berlin, onTime: Span = .minutes(10)
+    ) -> [OutcomeRecord] {
         late.enumerated().map { i, minutes in
-            let due = berlin.resolve(LocalDateTime(year: 2026, month: 10, day: 5 + 7 * Int64(i), hour: hour))
+            let due = zone.resolve(LocalDateTime(year: 2026, month: 10, day: 5 + 7 * Int64(i), hour: hour))
             let lateness = minutes.map { Span.minutes($0) }
             return OutcomeRecord(
                 commitment: CommitmentID(made: "gym"), title: "Gym", due: due,
                 outcome: minutes == nil ? .missed : .kept,
-                outcomeAt: due + (lateness ?? .hours(2)), lateness: lateness, onTime: .minutes(10))
+                outcomeAt: due + (lateness ?? .hours(2)), lateness: lateness, onTime: onTime)
         }
     }
 
@@ -71,6 +73,42 @@ struct SuggestionTests {
         // Eight late Mondays, but the last one is more than eight weeks before this `now`.
         let later = Self.berlin.resolve(LocalDateTime(year: 2027, month: 1, day: 25, hour: 12))
         #expect(Suggestion.of(c, records: Self.mondays([45, 45, 45, 45, 45, 45, 45, 45]), now: later) == nil)
+    }
+
+    @Test func theWindowEndsEightWeeksBeforeNow() throws {
+        let c = try Self.commitment("Mon 07:00")
+        let records = Self.mondays([45, 45, 45, 45, 45, 45, 45, 45])
+        // On 7 December the first two Mondays are older than 56 days; six remain.
+        let sixLeft = Self.berlin.resolve(LocalDateTime(year: 2026, month: 12, day: 7, hour: 12))
+        #expect(Suggestion.of(c, records: records, now: sixLeft)?.evidence.hasPrefix("kept 6/6 ") == true)
+        // A week later only five remain.
+        #expect(Suggestion.of(c, records: records, now: sixLeft + .days(7)) == nil)
+    }
+
+    @Test func earlyAnswersAreOnTimeAndMoveNothing() throws {
+        let c = try Self.commitment("Mon 07:00")
+        #expect(
+            Suggestion.of(c, records: Self.mondays([-30, -40, -30, -35, -30, -30, -45, -30]), now: Self.now) == nil)
+    }
+
+    @Test func onTimeIsEachRecordsOwnAsInTheReport() throws {
+        // The records were kept within their `on_time` of an hour, whatever the commitment says now.
+        let c = try Self.commitment("Mon 07:00")
+        let records = Self.mondays([45, 45, 45, 45, 45, 45, 45, 45], onTime: .hours(1))
+        #expect(Suggestion.of(c, records: records, now: Self.now) == nil)
+    }
+
+    @Test func theExpressionsOwnZoneGivesTheWallClock() throws {
+        // Read in UTC though the settings say Berlin: the end of summer time changes nothing.
+        let c = try Self.commitment("Mon 07:00 UTC")
+        let s = Suggestion.of(c, records: Self.mondays([44, 45, 47, 45, 46, 44, 45, 47], zone: .utc), now: Self.now)
+        #expect(s?.to == "Mon 07:45 UTC" && s?.evidence.contains("kept between 07:44 and 07:47") == true)
+    }
+
+    @Test func aShorthandIsSuggestedInItsNormalizedForm() throws {
+        let c = try Self.commitment("daily")
+        let s = Suggestion.of(c, records: Self.mondays([45, 45, 45, 45, 45, 45, 45, 45], hour: 0), now: Self.now)
+        #expect(s?.from == "daily" && s?.to == "*-*-* 00:45:00")
     }
 
     @Test func theExpressionKeepsItsShapeAndOnlyOneFixedTimeCanMove() throws {

@@ -20,7 +20,9 @@ public struct Suggestion: Sendable, Equatable, Encodable {
     /// than 60 % of those kept on time. The kept answers' time of day is their due time plus their
     /// lateness (so an answer after midnight stays after the due time); their median, rounded to 5 minutes,
     /// is suggested when a due time there would have made at least 80 % of them on time. Since an early
-    /// answer is always on time, a suggestion only ever moves a commitment later, within its day.
+    /// answer is always on time, a suggestion only ever moves a commitment later, within its day. On time
+    /// is each record's own `on_time`, as in the report's figures, so the evidence agrees with them. A
+    /// shorthand without a written time ("daily") is suggested in its normalized form ("*-*-* 00:45:00").
     public static func of(_ c: Commitment, records: some Collection<OutcomeRecord>, now: Instant) -> Suggestion? {
         guard case .calendar(let specs, let zone) = c.schedule, specs.count == 1, let spec = specs.first,
             let at = spec.fixedTime
@@ -29,7 +31,7 @@ public struct Suggestion: Sendable, Equatable, Encodable {
         let kept = recent.filter { $0.outcome == .kept }
         let answered = kept.count + recent.filter { $0.outcome == .missed }.count
         func late(_ r: OutcomeRecord) -> Span { r.lateness ?? (r.outcomeAt - r.due) }
-        let onTime = kept.filter { late($0) <= c.onTime }.count
+        let onTime = kept.filter { late($0) <= $0.onTime }.count
         guard answered >= 6, !kept.isEmpty, Double(onTime) < 0.6 * Double(answered) else { return nil }
 
         // Minutes of the day each kept answer came, counted from the due day's midnight.
@@ -42,8 +44,8 @@ public struct Suggestion: Sendable, Equatable, Encodable {
         let suggested = (median + 2) / 5 * 5
         let move = Span.minutes(suggested - at)
         guard suggested > at, suggested < 24 * 60,
-            Double(kept.filter { late($0) - move <= c.onTime }.count) >= 0.8 * Double(kept.count),
-            let to = spec.source.replacingTime(with: suggested)
+            Double(kept.filter { late($0) - move <= $0.onTime }.count) >= 0.8 * Double(kept.count),
+            let to = spec.source.replacingTime(with: suggested) ?? spec.normalized.replacingTime(with: suggested)
         else { return nil }
         func clock(_ m: Int64) -> String { String(format: "%02lld:%02lld", (m / 60) % 24, m % 60) }
         let evidence =
