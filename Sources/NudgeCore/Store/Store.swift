@@ -327,34 +327,22 @@ public final class Store: Sendable {
             // table (the rows are copied whole; GRDB checks the references once the table has its name
             // again), and the one-off that took the moved occurrence's place. `--tell`: each message sent
             // to a person.
-            let columns = """
-                id, commitment, due, created, outcome, outcome_at, lateness, reason, snoozed_until, first_delivered,
-                handled, last_nudge_at, follow_ups_used, repair_of, late_by, late_said_at, told_at
-                """
             // AUTOINCREMENT never gives an id twice: the new table goes on from the highest id ever given.
             let given = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'occurrence'")
+            // The table as it is (v1 and the columns added since), with the new outcome in its CHECK.
+            let check = "CHECK (outcome IN ('kept', 'skipped', 'missed'))"
+            guard
+                let table = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'occurrence'"),
+                table.contains(check)
+            else { throw StoreError.cannotOpen("occurrence", "the occurrence table is not as v7 left it", .corrupt) }
+            try db.execute(
+                sql: table.replacingOccurrences(of: "CREATE TABLE occurrence", with: "CREATE TABLE occurrence_v8")
+                    .replacingOccurrences(
+                        of: check, with: "CHECK (outcome IN ('kept', 'skipped', 'missed', 'renegotiated'))"))
             try db.execute(
                 sql: """
-                    CREATE TABLE occurrence_v8 (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        commitment TEXT NOT NULL,
-                        due INTEGER NOT NULL,
-                        created INTEGER NOT NULL,
-                        outcome TEXT CHECK (outcome IN ('kept', 'skipped', 'missed', 'renegotiated')),
-                        outcome_at INTEGER,
-                        lateness INTEGER,
-                        reason TEXT,
-                        snoozed_until INTEGER,
-                        first_delivered INTEGER,
-                        handled INTEGER NOT NULL DEFAULT 0,
-                        last_nudge_at INTEGER,
-                        follow_ups_used INTEGER NOT NULL DEFAULT 0,
-                        repair_of INTEGER REFERENCES occurrence(id),
-                        late_by INTEGER NOT NULL DEFAULT 0,
-                        late_said_at INTEGER,
-                        told_at INTEGER
-                    );
-                    INSERT INTO occurrence_v8 (\(columns)) SELECT \(columns) FROM occurrence;
+                    INSERT INTO occurrence_v8 SELECT * FROM occurrence;
                     DROP TABLE occurrence;
                     ALTER TABLE occurrence_v8 RENAME TO occurrence;
                     CREATE INDEX occurrence_commitment ON occurrence(commitment, due);
