@@ -172,6 +172,18 @@ struct PeopleLifeTests {
         }
     }
 
+    @Test func timesInAMessageAreInThePersonsZoneAndADryRunRecordsNothing() throws {
+        let reach = "email = \"mom@example.org\"\ntimezone = \"America/Chicago\""
+        let life = try Life(Self.config(sendmail: ["/bin/false"], reach: reach), start: "2026-12-06 14:00")
+        try life.liveAsDaemon(until: try life.t("2026-12-06 15:00"))
+        let moved = try life.answers.renegotiate("call-mom", to: "mon 19:00", telling: Telling(dryRun: true))
+        #expect(moved.message?.text == "I can't make Sun 12:00 — can we do Mon 12:00 instead?")
+        #expect(!moved.recorded)
+        // Not even started early: nothing is recorded.
+        #expect(try life.outcomes("call-mom") == [])
+        #expect(try life.store.addedIDs().isEmpty)
+    }
+
     @Test func tellingSomeoneWhoCannotBeToldIsRefusedBeforeAnythingIsRecorded() throws {
         let toml = Self.config(sendmail: ["/bin/false"], reach: "").replacingOccurrences(
             of: "with = \"mom\"", with: "with = \"Dad\"")
