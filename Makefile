@@ -107,6 +107,8 @@ check:
 	bash .ci/run
 
 # nudge_VERSION_ARCH.deb in .build/deb (scripts/deb.sh says how); `lintian` checks it.
-deb: $(NUDGE_BIN)
+# (`build` always: a binary left by a plain `swift build -c release`, such as scripts/gen-man.sh makes, is
+# not linked statically.)
+deb: $(if $(filter $(BUILT_BIN),$(NUDGE_BIN)),build,$(NUDGE_BIN))
 	scripts/deps --deb
 	NUDGE_BIN=$(NUDGE_BIN) scripts/deb.sh

@@ -28,6 +28,12 @@ trap 'rm -rf "$work"' EXIT
 root="$work/root"
 make --no-print-directory install DESTDIR="$root" PREFIX=/usr ZSHCOMPDIR=/usr/share/zsh/vendor-completions >&2
 doc="$root/usr/share/doc/nudge"
+# The package must run without a Swift toolchain: a binary from `swift build` alone (scripts/gen-man.sh
+# makes one) needs the toolchain's libraries.
+if ldd "$root/usr/bin/nudge" | grep -E 'libswift|libFoundation|libdispatch' >&2; then
+    echo "deb: $root/usr/bin/nudge needs the Swift libraries above; build it with make build" >&2
+    exit 1
+fi
 
 # Debian's places and forms: man pages gzipped, a changelog and a copyright file beside the docs.
 find "$root/usr/share/man" -type f -exec gzip -9n {} +

@@ -56,7 +56,8 @@ public struct Suggestion: Sendable, Equatable, Encodable {
 
     /// The suggestions for every commitment of a config, from the report's records.
     public static func of(_ config: Config, records: [OutcomeRecord], now: Instant) -> [Suggestion] {
-        let grouped = ReportBuilder.grouped(records)
+        // Only the last 8 weeks matter: years of records are not grouped again.
+        let grouped = ReportBuilder.grouped(records.filter { $0.due > now - window })
         return config.commitments.compactMap { c in grouped[c.id].flatMap { of(c, records: $0, now: now) } }
     }
 }
