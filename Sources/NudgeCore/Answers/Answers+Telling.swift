@@ -60,18 +60,22 @@ extension Answers {
         try telling.check()
         let (id, span) = snoozeArguments(id, span)
         let by = try Self.reading { () throws(Input.Refusal) in try Input.span(span ?? "15m", what: "running late") }
-        let target = try occurrence(id, verb: "late", next: next, writing: !telling.dryRun)
-        let before = (try? store.pending())?.first { $0.id == target.occurrence }?.lateBy ?? .zero
-        let total = before + by
-        let message = try message(telling, about: target.commitment) { _ in
-            "Running late, about \(Self.roughly(total))."
+        // Looked up without writing, so that a person who cannot be told is refused before anything is recorded.
+        let seen = try occurrence(id, verb: "late", next: next, writing: false)
+        let before = (try? store.pending())?.first { $0.id == seen.occurrence }?.lateBy ?? .zero
+        let message = try message(telling, about: seen.commitment) { _ in
+            "Running late, about \(Self.roughly(before + by))."
         }
-        if telling.dryRun { return Late(answered: target, total: total, message: message, recorded: false) }
-        var recorded: Span?
-        try record { recorded = try store.late(target.occurrence, by: by, told: told, now: now) }
-        guard let recorded else { throw AnswerError("\(target.commitment) was answered meanwhile") }
+        if telling.dryRun { return Late(answered: seen, total: before + by, message: message, recorded: false) }
+        // As every answer: resolved again once when the daemon ended that occurrence meanwhile.
+        var total = by
+        let target = try answering(id, verb: "late", next: next) { t in
+            guard let moved = try store.late(t.occurrence, by: by, told: told, now: now) else { return false }
+            total = moved
+            return true
+        }
         try send(message, about: "late", occurrence: target.occurrence, recorded: "the late is recorded")
-        return Late(answered: target, total: recorded, message: message)
+        return Late(answered: target, total: total, message: message)
     }
 
     /// `nudge renegotiate [ID] --to WHEN`: before it ended, the occurrence ends `renegotiated` and a one-off of
@@ -139,7 +143,6 @@ extension Answers {
     func message(_ telling: Telling, about cid: CommitmentID, _ text: (Zone) -> String) throws(AnswerError)
         -> PersonMessage?
     {
-        if telling.message != nil && !telling.asked { throw AnswerError("--message goes with --tell", .usage) }
         guard telling.asked else { return nil }
         let with = config.commitments.first { $0.id == cid }?.with
         guard let with, let person = config.people[with] else {
@@ -152,7 +155,7 @@ extension Answers {
             throw AnswerError(
                 "[person.\(person.id)] has neither email nor command; add one so they can be told", .config)
         }
-        if case .email = reach, PersonMessage.mailChannel(config.channels) == nil {
+        if case .email = reach, PersonMessage.mailer(config.channels) == nil {
             throw AnswerError(
                 "mail to \(person.name) needs an email channel's from and sendmail; add [channel.mail] with "
                     + "kind = \"email\", to, from", .config)
@@ -239,7 +242,7 @@ extension Answers {
     /// "\ntold Mom (mom@example.org): …", or for a dry run the message that would go and that nothing did.
     static func said(_ message: PersonMessage?, recorded: Bool) -> String {
         guard let m = message else { return recorded ? "" : "nothing would be sent (no --tell)" }
-        let line = "tell \(m.name) (\(m.to)): \(m.text)"
-        return recorded ? "\ntold" + line.dropFirst(4) : "would \(line)\n(dry run: nothing recorded or sent)"
+        let what = "\(m.name) (\(m.to)): \(m.text)"
+        return recorded ? "\ntold \(what)" : "would tell \(what)\n(dry run: nothing recorded or sent)"
     }
 }

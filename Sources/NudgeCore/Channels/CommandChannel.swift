@@ -26,16 +26,7 @@ public struct CommandChannel: NudgeChannel {
     /// Exit 0 is sent; 75 (EX_TEMPFAIL) a failure worth retrying; any other exit a failure; a timeout
     /// (TERM, then KILL 2 s later) or a death by signal unknown; a program that is not there unavailable.
     public static func send(_ m: NudgeMessage, argv: [String], timeout: Span) -> ChannelResult {
-        let program = argv.first ?? ""
-        let result: SubprocessResult
-        do {
-            result = try Subprocess.run(
-                arguments(argv, for: m), base: Subprocess.userEnvironment(), environment: environment(m),
-                timeout: timeout)
-        } catch {
-            return .unavailable(error.errorDescription ?? "cannot run \(program)")
-        }
-        return result.channelResult(program: program, timeout: timeout)
+        Subprocess.send(arguments(argv, for: m), environment: environment(m), timeout: timeout)
     }
 
     /// The placeholder values of a nudge.

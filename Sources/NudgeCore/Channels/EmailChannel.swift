@@ -33,15 +33,6 @@ public struct EmailChannel: NudgeChannel {
         -> ChannelResult
     {
         let message = EmailMessage.render(m, settings: settings, messageID: messageID, threadRoot: threadRoot)
-        let program = settings.sendmail.first ?? ""
-        let result: SubprocessResult
-        do {
-            result = try Subprocess.run(
-                settings.sendmail, base: Subprocess.userEnvironment(), input: Array(message.utf8),
-                timeout: settings.timeout)
-        } catch {
-            return .unavailable(error.errorDescription ?? "cannot run \(program)")
-        }
-        return result.channelResult(program: program, timeout: settings.timeout)
+        return Subprocess.send(settings.sendmail, input: Array(message.utf8), timeout: settings.timeout)
     }
 }

@@ -18,21 +18,27 @@ public struct PersonMessage: Sendable, Equatable {
     public func send(_ reach: Person.Reach, channels: [String: Channel], now: Instant, zone: Zone) -> ChannelResult {
         switch reach {
         case .email(let address):
-            guard let mail = Self.mailChannel(channels) else {
+            guard let mail = Self.mailer(channels) else {
                 return .unavailable("no [channel.NAME] of kind \"email\" gives a sender and a sendmail program")
             }
-            guard case .email(_, let from, let sendmail, let timeout) = mail.kind else { return .unavailable("") }
-            let message = render(from: from, to: address, now: now, zone: zone)
-            return Self.run(sendmail, input: Array(message.utf8), timeout: timeout)
+            let message = render(from: mail.from, to: address, now: now, zone: zone)
+            return Subprocess.send(mail.sendmail, input: Array(message.utf8), timeout: mail.timeout)
         case .command(let argv):
             let values = ["message": text, "name": name]
-            return Self.run(CommandChannel.arguments(argv, values: values), input: [], timeout: Defaults.commandTimeout)
+            return Subprocess.send(
+                CommandChannel.arguments(argv, values: values), input: [], timeout: Defaults.commandTimeout)
         }
     }
 
-    /// The email channel whose sender and program mail to people use: the first by name.
-    public static func mailChannel(_ channels: [String: Channel]) -> Channel? {
-        channels.values.filter { if case .email = $0.kind { true } else { false } }.min { $0.name < $1.name }
+    /// The sender and program mail to people goes with: the first email channel's, by name.
+    public static func mailer(_ channels: [String: Channel]) -> (from: String, sendmail: [String], timeout: Span)? {
+        channels.values.sorted { $0.name < $1.name }.lazy.compactMap { channel in
+            if case .email(_, let from, let sendmail, let timeout) = channel.kind {
+                (from, sendmail, timeout)
+            } else {
+                nil
+            }
+        }.first
     }
 
     /// The RFC 5322 message, with every header value cleaned and encoded as a nudge's mail is (no text can
@@ -52,15 +58,5 @@ public struct PersonMessage: Sendable, Equatable {
             "Content-Transfer-Encoding: quoted-printable",
         ]
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + EmailMessage.quotedPrintable(text + "\n")
-    }
-
-    private static func run(_ argv: [String], input: [UInt8], timeout: Span) -> ChannelResult {
-        let program = argv.first ?? ""
-        do {
-            return try Subprocess.run(argv, base: Subprocess.userEnvironment(), input: input, timeout: timeout)
-                .channelResult(program: program, timeout: timeout)
-        } catch {
-            return .unavailable(error.errorDescription ?? "cannot run \(program)")
-        }
     }
 }

@@ -36,6 +36,22 @@ public struct SubprocessResult: Sendable, Equatable {
     }
 }
 
+extension Subprocess {
+    /// Runs a channel's program in the user's session environment (plus `environment`) and says how it went
+    /// (`SubprocessResult.channelResult`); a program that cannot be started is unavailable.
+    static func send(_ argv: [String], environment: [String: String] = [:], input: [UInt8]? = nil, timeout: Span)
+        -> ChannelResult
+    {
+        let program = argv.first ?? ""
+        do {
+            return try run(argv, base: userEnvironment(), environment: environment, input: input, timeout: timeout)
+                .channelResult(program: program, timeout: timeout)
+        } catch {
+            return .unavailable(error.errorDescription ?? "cannot run \(program)")
+        }
+    }
+}
+
 extension SubprocessResult {
     /// What a finished run of a channel's program means for the nudge, by sendmail's conventions: exit 0
     /// sent; 75 (EX_TEMPFAIL) failed, worth retrying; another exit failed for good; a timeout or a death by
