@@ -207,8 +207,7 @@ extension Answers {
         let short = TimestampFormat.weekdayTime(t, zone: zone)
         guard abs(t.microseconds - now.microseconds) > Span.days(6).microseconds else { return short }
         let l = zone.local(t)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return short.prefix(3) + " \(l.day) \(months[Int(l.month) - 1])" + short.dropFirst(3)
+        return short.prefix(3) + " \(l.day) \(TimestampFormat.monthNames[Int(l.month) - 1])" + short.dropFirst(3)
     }
 
     /// "20 min", "1 h", "1 h 30 min": a span as a person says it, to the minute.

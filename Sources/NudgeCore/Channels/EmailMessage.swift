@@ -143,7 +143,7 @@ public enum EmailMessage {
     }
 
     private static let weekdays = TimestampFormat.weekdayNames
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let months = TimestampFormat.monthNames
     private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }
 

@@ -48,6 +48,13 @@ public enum TextRules {
 }
 
 extension String {
+    /// XML's five named entities (HTML knows them too), by name.
+    static let xmlEntities: [String: Unicode.Scalar] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+    static let xmlEscapes = Dictionary(uniqueKeysWithValues: xmlEntities.map { ($0.value, "&\($0.key);") })
+
+    /// The text for XML or HTML element content and attribute values.
+    var xmlEscaped: String { escaped(by: Self.xmlEscapes) }
+
     /// The text with each scalar that `table` names replaced by its text there.
     func escaped(by table: [Unicode.Scalar: String]) -> String {
         var out = ""

@@ -2,10 +2,11 @@ import Foundation
 
 /// How the command line writes documents: one JSON shape, and colour only for a terminal that wants it.
 public enum Output {
-    /// Pretty JSON with sorted keys, slashes as they are, and a final newline.
-    public static func json(_ value: some Encodable) throws -> String {
+    /// Pretty JSON (or, not `pretty`, one line) with sorted keys, slashes as they are, and a final newline.
+    public static func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
         return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 

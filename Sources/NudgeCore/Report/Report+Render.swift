@@ -138,22 +138,14 @@ extension Report {
         ]
     }
 
-    private static func percent(_ rate: Double?) -> String {
+    /// "83%", or "–" for no rate.
+    static func percent(_ rate: Double?) -> String {
         rate.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"
     }
 
     /// Columns padded to their widest cell: the first `leftColumns` left-aligned, the rest right-aligned.
     private static func table(heads: [String], rows: [[String]], leftColumns: Int) -> String {
-        let all = [heads] + rows
-        let widths = heads.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
-        return all.map { row in
-            row.indices.map { i in
-                let gap = String(repeating: " ", count: widths[i] - row[i].count)
-                return i < leftColumns ? row[i] + gap : gap + row[i]
-            }
-            .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        .joined(separator: "\n") + "\n"
+        Output.table(heads, rows, right: Set(leftColumns..<heads.count))
     }
 
     /// A name cut to 28 characters, so one long title does not push the figures off the screen.

@@ -101,10 +101,10 @@ public struct ReportPage {
         out += columns.map { "<th>\($0.1)</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in rows {
             let f = row.figures
-            func rate(_ r: Double?) -> String { r.map { "\(Int(($0 * 100).rounded()))%" } ?? "–" }
             let cells: [String] = [
                 "\(f.kept)", "\(f.onTime)", "\(f.lateWithNotice)", "\(f.lateWithoutNotice)", "\(f.renegotiated)",
-                "\(f.skipped)", "\(f.missed)", "\(f.repaired)", rate(f.followThrough), rate(f.onTimeRate),
+                "\(f.skipped)", "\(f.missed)", "\(f.repaired)", Report.percent(f.followThrough),
+                Report.percent(f.onTimeRate),
                 f.medianLateness.map(Report.lateness) ?? "–", "\(f.currentStreak)", "\(f.bestStreak)", "\(f.strength)",
             ]
             out += "<tr data-id=\"\(Self.escape(row.id))\"><th>\(Self.escape(row.title))</th>"
@@ -141,7 +141,7 @@ public struct ReportPage {
             let date = CivilDate.date(days: day)
             if i % 7 == 0, date.month != month {
                 month = date.month
-                out += "<text x=\"\(x)\" y=\"10\" class=\"axis\">\(Self.months[Int(month) - 1])</text>"
+                out += "<text x=\"\(x)\" y=\"10\" class=\"axis\">\(TimestampFormat.monthNames[Int(month) - 1])</text>"
             }
             out += cell(mark, x: x, y: y, title: "\(Report.isoDate(day)): \(mark.name)")
         }
@@ -229,23 +229,8 @@ public struct ReportPage {
         return (first, marks)
     }
 
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
     /// Text for HTML: `& < > " '` as entities.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { text.xmlEscaped }
 
     /// Light by default, dark when the system asks, black on white when printed.
     static let style = """

@@ -165,9 +165,7 @@ public struct StatusSummary: Sendable, Encodable {
         let module = Module(
             text: short, tooltip: text(width: nil).trimmingCharacters(in: .newlines),
             class: overdue ? "overdue" : !pending.isEmpty ? "pending" : paused ? "paused" : "idle")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(module)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+        return (try? Output.json(module, pretty: false)) ?? "{}\n"
     }
 
     /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00".

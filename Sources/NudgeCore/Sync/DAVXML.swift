@@ -51,11 +51,10 @@ public enum DAVXML {
     }
 
     /// XML's five named entities, by name.
-    static let entities: [String: Unicode.Scalar] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
-    static let escapes = Dictionary(uniqueKeysWithValues: entities.map { ($0.value, "&\($0.key);") })
+    static let entities = String.xmlEntities
 
     /// Escapes text for element content or attribute values.
-    public static func escape(_ text: String) -> String { text.escaped(by: escapes) }
+    public static func escape(_ text: String) -> String { text.xmlEscaped }
 
     struct Reader {
         let bytes: [UInt8]

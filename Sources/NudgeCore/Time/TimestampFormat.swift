@@ -2,6 +2,8 @@
 public enum TimestampFormat {
     /// Weekday abbreviations, Sunday first (as `BrokenTime` counts them).
     public static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    /// Month abbreviations, January first.
+    public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// "2026-11-29T19:00:00+01:00" → "2026-11-29 19:00": an ISO 8601 time to the minute, for a listing
     /// (whatever the year's length).
