@@ -51,9 +51,7 @@ extension Nudge {
             print(json ? try Output.json(listing) : listing.text, terminator: "")
         }
     }
-}
 
-extension Nudge {
     /// `nudge repair`: make up for a miss.
     struct Repair: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make up for a miss with a one-off linked to it.")

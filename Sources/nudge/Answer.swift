@@ -49,6 +49,7 @@ struct Tell: ParsableArguments {
 /// The occurrence an answer is about: a commitment (optional when one thing is pending), and whether
 /// it is the next one rather than the nearest.
 struct Target: ParsableArguments {
+    @OptionGroup var options: ConfigOptions
     @Argument(help: "The commitment id (or a unique prefix); optional when one thing is pending.")
     var id: String?
     @Flag(help: "Answer the next occurrence early, even when the last one is nearer.")
@@ -64,7 +65,6 @@ extension Nudge {
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a promise as kept.")
 
-        @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
         @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').") var at: String?
 
@@ -75,7 +75,7 @@ extension Nudge {
         }
 
         func run() throws {
-            let a = try answers(options)
+            let a = try answers(target.options)
             let kept = try refusing { try a.done(target.id, at: at, next: target.next) }
             a.closePopups(kept.occurrence)
             print(a.said(kept))
@@ -86,12 +86,11 @@ extension Nudge {
     struct Skip: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Skip a promise this time (excused, not missed).")
 
-        @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
         @Option(help: "Why, for the record.") var reason: String?
 
         func run() throws {
-            let a = try answers(options)
+            let a = try answers(target.options)
             let skipped = try refusing { try a.skip(target.id, reason: reason, next: target.next) }
             a.closePopups(skipped.occurrence)
             print("skipped \(skipped.commitment): \(a.title(skipped.commitment))")
@@ -102,7 +101,6 @@ extension Nudge {
     struct Snooze: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Snooze a promise: no nudge before the given time.")
 
-        @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
         @Argument(help: "How long (default 10m), e.g. '30m', '2h'.")
         var span: String?
@@ -110,7 +108,7 @@ extension Nudge {
         var until: String?
 
         func run() throws {
-            let a = try answers(options)
+            let a = try answers(target.options)
             let (snoozed, end) = try refusing { try a.snooze(target.id, span: span, until: until, next: target.next) }
             print("snoozed \(snoozed.commitment) until \(TimestampFormat.systemd(end, zone: a.zone))")
         }
@@ -121,14 +119,13 @@ extension Nudge {
         static let configuration = CommandConfiguration(
             abstract: "Running late: move the follow-ups and the miss by SPAN.")
 
-        @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
         @Argument(help: "How late (default 15m), e.g. '20m'.") var span: String?
         @Flag(help: "You told them yourself: a late keep counts as late with notice.") var told = false
         @OptionGroup var tell: Tell
 
         func run() throws {
-            let a = try answers(options)
+            let a = try answers(target.options)
             let late = try refusing {
                 try a.late(target.id, span: span, told: told, telling: tell.asked, next: target.next)
             }
@@ -141,13 +138,12 @@ extension Nudge {
         static let configuration = CommandConfiguration(
             abstract: "Move a promise before it is due: it ends renegotiated, a one-off at --to takes its place.")
 
-        @OptionGroup var options: ConfigOptions
         @OptionGroup var target: Target
         @Option(help: "The new time, e.g. 'mon 19:00', 'tomorrow 9:00'.") var to: String
         @OptionGroup var tell: Tell
 
         func run() throws {
-            let a = try answers(options)
+            let a = try answers(target.options)
             print(a.said(try refusing { try a.renegotiate(target.id, to: to, telling: tell.asked, next: target.next) }))
         }
     }

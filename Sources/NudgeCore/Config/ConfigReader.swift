@@ -194,16 +194,22 @@ struct ConfigReader {
         return suggested
     }
 
-    /// A string value, or nil (missing, or the wrong type: reported).
-    mutating func string(_ table: TOMLTable, _ key: String, at path: Path, what: String) -> String? {
+    /// A value of one TOML type, or nil (missing, or of another type: reported as "must be `kind`" with `hint`).
+    mutating func value<T>(
+        _ table: TOMLTable, _ key: String, at path: Path, must kind: String, hint: String,
+        _ read: (TOMLValueConvertible) -> T?
+    ) -> T? {
         guard let value = table[key] else { return nil }
-        guard let s = value.string else {
-            reportValue(
-                path + [.key(key)], "\"\(key)\" must be a string, not \(describe(value))",
-                hint: "quote it: \(key) = \"...\"")
+        guard let typed = read(value) else {
+            reportValue(path + [.key(key)], "\"\(key)\" must be \(kind), not \(describe(value))", hint: hint)
             return nil
         }
-        return s
+        return typed
+    }
+
+    /// A string value, or nil (missing, or the wrong type: reported).
+    mutating func string(_ table: TOMLTable, _ key: String, at path: Path, what: String) -> String? {
+        value(table, key, at: path, must: "a string", hint: "quote it: \(key) = \"...\"") { $0.string }
     }
 
     /// A list of strings; a single string is accepted as a list of one when `single` is true.
@@ -231,25 +237,11 @@ struct ConfigReader {
     }
 
     mutating func bool(_ table: TOMLTable, _ key: String, at path: Path) -> Bool? {
-        guard let value = table[key] else { return nil }
-        guard let b = value.bool else {
-            reportValue(
-                path + [.key(key)], "\"\(key)\" must be true or false, not \(describe(value))",
-                hint: "write \(key) = true (no quotes)")
-            return nil
-        }
-        return b
+        value(table, key, at: path, must: "true or false", hint: "write \(key) = true (no quotes)") { $0.bool }
     }
 
     mutating func int(_ table: TOMLTable, _ key: String, at path: Path) -> Int? {
-        guard let value = table[key] else { return nil }
-        guard let n = value.int else {
-            reportValue(
-                path + [.key(key)], "\"\(key)\" must be a whole number, not \(describe(value))",
-                hint: "write \(key) = 3 (no quotes)")
-            return nil
-        }
-        return n
+        value(table, key, at: path, must: "a whole number", hint: "write \(key) = 3 (no quotes)") { $0.int }
     }
 
     /// A time span in systemd syntax ("15m", "1h 30min"), within `range`.

@@ -341,12 +341,7 @@ struct CalendarParser {
             at = start  // it was a time
             return false
         }
-        if peek() == UInt8(ascii: "~") {
-            spec.endOfMonth = true
-        } else if peek() != UInt8(ascii: "-") {
-            throw fail("expected \"-\" between date fields")
-        }
-        at += 1
+        try dateSeparator(&spec)
         let secondStart = at
         let second = try chain(micro: false)
         if peek() == 0 || peek() == UInt8(ascii: " ") {
@@ -359,12 +354,7 @@ struct CalendarParser {
         } else if spec.endOfMonth {
             throw fail("\"~\" counts days from the month's end, so it must come right before the day")
         }
-        if peek() == UInt8(ascii: "~") {
-            spec.endOfMonth = true
-        } else if peek() != UInt8(ascii: "-") {
-            throw fail("expected \"-\" between date fields")
-        }
-        at += 1
+        try dateSeparator(&spec)
         let thirdStart = at
         let third = try chain(micro: false)
         guard peek() == 0 || peek() == UInt8(ascii: " ") else {
@@ -378,6 +368,16 @@ struct CalendarParser {
         starts[1] = secondStart
         starts[2] = thirdStart
         return false
+    }
+
+    /// The "-" between date fields, or the "~" that counts the day from the month's end.
+    private mutating func dateSeparator(_ spec: inout CalendarSpec) throws(CalendarError) {
+        if peek() == UInt8(ascii: "~") {
+            spec.endOfMonth = true
+        } else if peek() != UInt8(ascii: "-") {
+            throw fail("expected \"-\" between date fields")
+        }
+        at += 1
     }
 
     private mutating func parseTime(_ spec: inout CalendarSpec, starts: inout [Int]) throws(CalendarError) {
