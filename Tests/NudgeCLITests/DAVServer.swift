@@ -133,12 +133,13 @@ final class DAVServer {
         }
     }
 
-    /// Stops it: SIGTERM, and SIGKILL when it has not ended after three seconds (Radicale may linger).
+    /// Stops it: SIGTERM, and SIGKILL when it has not ended after half a second (idle, Radicale may not look
+    /// at the signal for seconds; both servers write each item whole, so nothing a test reads again is lost).
     func stop() {
         guard let p = process else { return }
         process = nil
         if p.isRunning { kill(p.processIdentifier, SIGTERM) }
-        let end = Date().addingTimeInterval(3)
+        let end = Date().addingTimeInterval(0.5)
         while p.isRunning && Date() < end { usleep(20_000) }
         NudgeCLITests.stop(p, signal: SIGKILL)
     }

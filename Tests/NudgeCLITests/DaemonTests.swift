@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `nudge daemon` as a child process, watched through NOTIFY_SOCKET and its output.
-@Suite(.serialized)
+@Suite(.realTime)
 struct DaemonTests {
     final class Child {
         let process = Process()

@@ -91,7 +91,8 @@ struct ReadmeTourTests {
             case .run(let at, let command, let expected):
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: faketime)
-                p.arguments = [at, "/bin/bash", "-c", command]
+                // Frozen at that moment, so that a loaded machine cannot make 20min late read 20min 1s.
+                p.arguments = ["-f", at, "/bin/bash", "-c", command]
                 p.environment = [
                     "HOME": home.path, "TZ": "Europe/Berlin", "TZDIR": CLIRunner.zoneinfo, "NO_COLOR": "1",
                     "PATH": "\(CLIRunner.products.path):/usr/bin:/bin",

@@ -3,7 +3,7 @@ import Testing
 
 /// Two machines and a phone around a real CalDAV server (DESIGN.md §10): two nudge homes, Radicale on
 /// loopback, python caldav as the phone's task app.
-@Suite(.serialized)
+@Suite(.realTime)
 struct SyncTests {
     /// When the shared configs' times are counted from: once, so that every machine has the same ones.
     static let start = Date()
