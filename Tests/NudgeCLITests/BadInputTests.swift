@@ -3,7 +3,7 @@ import Testing
 
 /// Hostile input at the command line: each case gets a clear message and a non-zero exit, never a
 /// crash, and the record is never truncated or corrupted (issue #7).
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct BadInputTests {
     /// Ten years ahead of whatever today is, so the promise never passes under the test.
     static let farYear = Calendar(identifier: .gregorian).component(.year, from: Date()) + 10

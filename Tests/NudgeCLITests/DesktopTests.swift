@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Desktop notifications through a private session bus (dbus-daemon) and a notification server.
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct DesktopTests {
     static let server = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("notification-server.py").path

@@ -3,7 +3,7 @@ import Testing
 
 /// `nudge doctor` run as a user runs it: the built binary against a private config, record and session
 /// bus (DesktopTests' dbus-daemon and notification server), with this machine's systemctl or a stand-in.
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct DoctorTests {
     /// A config whose every program is present: the desktop and a command channel running `true`.
     static let healthy = """

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The daemon with the notification server people run: dunst on an Xvfb screen, on a private session bus.
-@Suite(.serialized, .realTime)
+@Suite(.realTime)
 struct DunstTests {
     static let tools = ["/usr/bin/dbus-daemon", "/usr/bin/Xvfb", "/usr/bin/dunst", "/usr/bin/dunstctl"]
 

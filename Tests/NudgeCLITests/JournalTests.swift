@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The daemon's log entries in a real journald (one per machine: this suite runs on its own).
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct JournalTests {
     static let socketPath = "/run/systemd/journal/socket"
     static let journald = "/lib/systemd/systemd-journald"

@@ -3,7 +3,7 @@ import NudgeCore
 import Testing
 
 /// The systemd units: what the repository ships, what `nudge install` writes, and that systemd accepts them.
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct UnitTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -3,7 +3,7 @@ import Testing
 
 /// A whole week of a real config under faketime, answered from the shell, and the report's figures
 /// checked against values worked out by hand.
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct WeekReportTests {
     static let config = """
         [settings]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The command line through real time, under faketime: ticks, answers and what they record.
-@Suite(.serialized)
+@Suite(.serialized, .realTime)
 struct WeekTests {
     static let config = """
         [settings]

@@ -24,13 +24,13 @@ extension Store {
 
     static func planState(_ db: Database) throws -> PlanState {
         var state = PlanState()
-        for row in try Row.fetchAll(db, sql: "SELECT commitment, first_seen FROM seen") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT commitment, first_seen FROM seen")) {
             if let id = CommitmentID(row["commitment"]) {
                 state.firstSeen[id] = Instant(microseconds: row["first_seen"])
             }
         }
         for row in try Row.fetchAll(
-            db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL")
+            db.cachedStatement(sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL"))
         {
             if let o = Self.occurrence(row) { state.pending[o.commitment] = o }
         }
@@ -41,10 +41,10 @@ extension Store {
                 SELECT id FROM occurrence WHERE commitment = c.commitment AND outcome IS NOT NULL
                 ORDER BY due DESC, id DESC LIMIT 1)
             """
-        for row in try Row.fetchAll(db, sql: ended) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: ended)) {
             if let o = Self.occurrence(row) { state.lastEnded[o.commitment] = o }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT commitment, since, until, resumed FROM pause") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT commitment, since, until, resumed FROM pause")) {
             let until: Int64 = row["until"]
             let end = min(until, (row["resumed"] as Int64?) ?? until)
             state.pauses.append(
@@ -76,35 +76,32 @@ extension Store {
     {
         switch effect {
         case .firstSeen(let id, let at):
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)").execute(
                 arguments: [id.rawValue, at.microseconds])
             return []
         case .start(let id, let due, let since):
-            try db.execute(
-                sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)").execute(
                 arguments: [id.rawValue, due.microseconds, min(since, now).microseconds])
             return []
         case .end(let occ, let outcome, let at, let reason):
-            try db.execute(
-                sql:
-                    "UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ? WHERE id = ? AND outcome IS NULL",
-                arguments: [outcome.rawValue, at.microseconds, reason, occ])
+            try db.cachedStatement(
+                sql: "UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ? WHERE id = ? AND outcome IS NULL"
+            ).execute(arguments: [outcome.rawValue, at.microseconds, reason, occ])
             return []
         case .drop(let n):
             try Self.handle(db, n)
             return []
         case .away(let id, let fallen, let outcome):
             for f in fallen {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO occurrence (commitment, due, created, outcome, outcome_at, reason)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id.rawValue, f.due.microseconds, now.microseconds, outcome.rawValue, f.ended.microseconds,
-                        f.reason ?? (outcome == .skipped ? "away" : nil),
-                    ])
+                        """
+                ).execute(arguments: [
+                    id.rawValue, f.due.microseconds, now.microseconds, outcome.rawValue, f.ended.microseconds,
+                    f.reason ?? (outcome == .skipped ? "away" : nil),
+                ])
             }
             return []
         case .send(let n):
@@ -122,23 +119,22 @@ extension Store {
             for s in settlements {
                 switch s.result {
                 case .delivered(let state, let error):
-                    try db.execute(
-                        sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?",
+                    try db.cachedStatement(sql: "UPDATE nudge SET state = ?, error = ?, at = ? WHERE id = ?").execute(
                         arguments: [state.rawValue, error, s.at.microseconds, s.delivery.row])
-                    try db.execute(
-                        sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL",
-                        arguments: [s.at.microseconds, s.delivery.nudge.occurrence])
+                    try db.cachedStatement(
+                        sql: "UPDATE occurrence SET first_delivered = ? WHERE id = ? AND first_delivered IS NULL"
+                    ).execute(arguments: [s.at.microseconds, s.delivery.nudge.occurrence])
                 case .failed(let reason, let retry):
                     let attempts =
                         try Int.fetchOne(
-                            db, sql: "SELECT attempts FROM nudge WHERE id = ?", arguments: [s.delivery.row]) ?? 1
+                            db.cachedStatement(sql: "SELECT attempts FROM nudge WHERE id = ?"),
+                            arguments: [s.delivery.row]) ?? 1
                     let next: Int64? =
                         retry && attempts <= Self.retryDelays.count
                         ? s.at.microseconds + Self.retryDelays[attempts - 1].microseconds : nil
-                    try db.execute(
-                        sql:
-                            "UPDATE nudge SET state = '\(Ledger.failed)', error = ?, at = ?, retry_at = ? WHERE id = ?",
-                        arguments: [reason, s.at.microseconds, next, s.delivery.row])
+                    try db.cachedStatement(
+                        sql: "UPDATE nudge SET state = '\(Ledger.failed)', error = ?, at = ?, retry_at = ? WHERE id = ?"
+                    ).execute(arguments: [reason, s.at.microseconds, next, s.delivery.row])
                 }
             }
         }
@@ -150,7 +146,7 @@ extension Store {
     @discardableResult
     public func settleInterrupted() throws -> Int {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE occurrence SET first_delivered = (
                         SELECT MIN(n.attempted_at) FROM nudge n
@@ -158,12 +154,14 @@ extension Store {
                     WHERE first_delivered IS NULL AND EXISTS (
                         SELECT 1 FROM nudge n
                         WHERE n.occurrence = occurrence.id AND n.state = '\(Ledger.planned)' AND n.attempted_at IS NOT NULL)
-                    """)
-            try db.execute(
+                    """
+            ).execute()
+            try db.cachedStatement(
                 sql: """
                     UPDATE nudge SET state = '\(Ledger.unknown)', at = attempted_at, error = 'interrupted while sending'
                     WHERE state = '\(Ledger.planned)' AND attempted_at IS NOT NULL
-                    """)
+                    """
+            ).execute()
             return db.changesCount
         }
     }
@@ -172,8 +170,9 @@ extension Store {
     /// leaves its fate unknown instead of unsent.
     public func attempt(_ delivery: Delivery, at now: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE nudge SET attempted_at = ? WHERE id = ?", arguments: [now.microseconds, delivery.row])
+            try db.cachedStatement(sql: "UPDATE nudge SET attempted_at = ? WHERE id = ?").execute(arguments: [
+                now.microseconds, delivery.row,
+            ])
         }
     }
 
@@ -182,19 +181,20 @@ extension Store {
     /// are marked failed, never to go out.
     public func unsent() throws -> [Delivery] {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE nudge SET state = '\(Ledger.failed)', error = 'not sent: answered before it went out'
                     WHERE state = '\(Ledger.planned)' AND attempted_at IS NULL AND occurrence IN (
                         SELECT id FROM occurrence WHERE outcome IS NOT NULL AND NOT (
                             outcome = 'missed' AND nudge.kind = 'repair'))
-                    """)
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, occurrence, kind, sequence, channel, planned_at FROM nudge
-                    WHERE state = '\(Ledger.planned)' AND attempted_at IS NULL ORDER BY id
                     """
+            ).execute()
+            return try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, occurrence, kind, sequence, channel, planned_at FROM nudge
+                        WHERE state = '\(Ledger.planned)' AND attempted_at IS NULL ORDER BY id
+                        """)
             ).compactMap { row in
                 guard let kind = NudgeKind(rawValue: row["kind"]) else { return nil }
                 let n = PlannedNudge(
@@ -213,22 +213,22 @@ extension Store {
         for n in nudges {
             guard
                 let commitment = try String.fetchOne(
-                    db,
-                    sql:
-                        "SELECT commitment FROM occurrence WHERE id = ? AND (outcome IS NULL OR (? = 'repair' AND outcome = 'missed'))",
-                    arguments: [n.occurrence, n.kind.rawValue]),
+                    db.cachedStatement(
+                        sql:
+                            "SELECT commitment FROM occurrence WHERE id = ? AND (outcome IS NULL OR (? = 'repair' AND outcome = 'missed'))"
+                    ), arguments: [n.occurrence, n.kind.rawValue]),
                 let id = CommitmentID(commitment)
             else { continue }
             try handle(db, n)
             for channel in channels(id) {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT OR IGNORE INTO nudge (occurrence, kind, sequence, channel, state, planned_at, at)
                         VALUES (?, ?, ?, ?, '\(Ledger.planned)', ?, ?)
-                        """,
-                    arguments: [
-                        n.occurrence, n.kind.rawValue, n.sequence, channel, n.at.microseconds, now.microseconds,
-                    ])
+                        """
+                ).execute(arguments: [
+                    n.occurrence, n.kind.rawValue, n.sequence, channel, n.at.microseconds, now.microseconds,
+                ])
                 if db.changesCount == 1 {
                     out.append(Delivery(row: db.lastInsertedRowID, nudge: n, channel: channel))
                 }
@@ -238,12 +238,12 @@ extension Store {
     }
 
     static func handle(_ db: Database, _ n: PlannedNudge) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE occurrence SET handled = ?, last_nudge_at = ?, follow_ups_used = follow_ups_used + ?
                 WHERE id = ? AND handled <= ?
-                """,
-            arguments: [n.sequence + 1, n.at.microseconds, n.usesFollowUp ? 1 : 0, n.occurrence, n.sequence])
+                """
+        ).execute(arguments: [n.sequence + 1, n.at.microseconds, n.usesFollowUp ? 1 : 0, n.occurrence, n.sequence])
     }
 
     /// The columns `occurrence(_:)` reads, in its order (positions are much faster than names over a
@@ -283,22 +283,22 @@ extension Store {
     public func retriesDue(now: Instant) throws -> [Delivery] {
         try queue.write { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT n.id, n.occurrence, n.kind, n.sequence, n.channel, n.planned_at FROM nudge n
-                    JOIN occurrence o ON o.id = n.occurrence
-                    WHERE n.state = '\(Ledger.failed)' AND n.retry_at IS NOT NULL AND n.retry_at <= ?
-                        AND (o.outcome IS NULL OR n.kind = 'repair')
-                    """, arguments: [now.microseconds])
+                db.cachedStatement(
+                    sql: """
+                        SELECT n.id, n.occurrence, n.kind, n.sequence, n.channel, n.planned_at FROM nudge n
+                        JOIN occurrence o ON o.id = n.occurrence
+                        WHERE n.state = '\(Ledger.failed)' AND n.retry_at IS NOT NULL AND n.retry_at <= ?
+                            AND (o.outcome IS NULL OR n.kind = 'repair')
+                        """), arguments: [now.microseconds])
             var out: [Delivery] = []
             for row in rows {
                 guard let kind = NudgeKind(rawValue: row["kind"]) else { continue }
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE nudge SET state = '\(Ledger.planned)', attempts = attempts + 1, retry_at = NULL, attempted_at = NULL
                         WHERE id = ?
-                        """,
-                    arguments: [row["id"] as Int64])
+                        """
+                ).execute(arguments: [row["id"] as Int64])
                 let n = PlannedNudge(
                     occurrence: row["occurrence"], kind: kind, sequence: row["sequence"],
                     at: Instant(microseconds: row["planned_at"]), usesFollowUp: false)
@@ -312,7 +312,8 @@ extension Store {
     public func nextRetry() throws -> Instant? {
         try queue.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT MIN(retry_at) FROM nudge WHERE state = '\(Ledger.failed)' AND retry_at IS NOT NULL"
+                db.cachedStatement(
+                    sql: "SELECT MIN(retry_at) FROM nudge WHERE state = '\(Ledger.failed)' AND retry_at IS NOT NULL")
             ).map(Instant.init(microseconds:))
         }
     }
@@ -320,7 +321,9 @@ extension Store {
     /// Remembers the Message-ID a delivery was sent with.
     public func setMessageID(_ delivery: Delivery, _ id: String) throws {
         try queue.write { db in
-            try db.execute(sql: "UPDATE nudge SET message_id = ? WHERE id = ?", arguments: [id, delivery.row])
+            try db.cachedStatement(sql: "UPDATE nudge SET message_id = ? WHERE id = ?").execute(arguments: [
+                id, delivery.row,
+            ])
         }
     }
 
@@ -340,11 +343,11 @@ extension Store {
     private func messageID(occurrence: Int64, channel: String, latest: Bool) throws -> String? {
         try queue.read { db in
             try String.fetchOne(
-                db,
-                sql: """
-                    SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
-                    ORDER BY id \(latest ? "DESC" : "ASC") LIMIT 1
-                    """, arguments: [occurrence, channel])
+                db.cachedStatement(
+                    sql: """
+                        SELECT message_id FROM nudge WHERE occurrence = ? AND channel = ? AND message_id IS NOT NULL
+                        ORDER BY id \(latest ? "DESC" : "ASC") LIMIT 1
+                        """), arguments: [occurrence, channel])
         }
     }
 }
@@ -353,18 +356,18 @@ extension Store {
     /// Records the button pressed on a delivery's popup.
     public func recordAction(row: Int64, _ action: String, at: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE nudge SET action = ?, action_at = ? WHERE id = ?",
-                arguments: [action, at.microseconds, row])
+            try db.cachedStatement(sql: "UPDATE nudge SET action = ?, action_at = ? WHERE id = ?").execute(arguments: [
+                action, at.microseconds, row,
+            ])
         }
     }
 
     /// Records that a delivery's popup closed, and why (the server's reason code).
     public func recordClosed(row: Int64, reason: UInt32, at: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE nudge SET closed_at = ?, closed_reason = ? WHERE id = ? AND closed_at IS NULL",
-                arguments: [at.microseconds, Int64(reason), row])
+            try db.cachedStatement(
+                sql: "UPDATE nudge SET closed_at = ?, closed_reason = ? WHERE id = ? AND closed_at IS NULL"
+            ).execute(arguments: [at.microseconds, Int64(reason), row])
         }
     }
 }
