@@ -15,24 +15,26 @@ extension Store {
     func added(settings: Settings, removed: Bool) throws -> [(Commitment, Instant?)] {
         try queue.read { db in
             let which = removed ? "IS NOT NULL" : "IS NULL"
-            return try Row.fetchAll(db, sql: "SELECT * FROM added WHERE removed \(which) ORDER BY created, id")
-                .compactMap {
-                    row in
-                    guard let id = CommitmentID(row["id"]) else { return nil }
-                    let c = Commitment(
-                        id: id, title: row["title"], with: row["person"],
-                        schedule: .once(Instant(microseconds: row["due"])),
-                        // Bounded as a config's: a record written by an older nudge may hold any number.
-                        remindBefore: (row["remind_before"] as Int64?).map {
-                            min(max(Span(microseconds: $0), .zero), Defaults.maxSpan)
-                        },
-                        followUp: Defaults.followUp,
-                        followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
-                        repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true,
-                        channels: settings.channels,
-                        note: nil)
-                    return (c, (row["removed"] as Int64?).map(Instant.init(microseconds:)))
-                }
+            return try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM added WHERE removed \(which) ORDER BY created, id")
+            )
+            .compactMap {
+                row in
+                guard let id = CommitmentID(row["id"]) else { return nil }
+                let c = Commitment(
+                    id: id, title: row["title"], with: row["person"],
+                    schedule: .once(Instant(microseconds: row["due"])),
+                    // Bounded as a config's: a record written by an older nudge may hold any number.
+                    remindBefore: (row["remind_before"] as Int64?).map {
+                        min(max(Span(microseconds: $0), .zero), Defaults.maxSpan)
+                    },
+                    followUp: Defaults.followUp,
+                    followUps: Defaults.followUps, onTime: Defaults.onTime, grace: Defaults.grace, urgency: nil,
+                    repair: Defaults.repair, isPrivate: Defaults.isPrivate, enabled: true,
+                    channels: settings.channels,
+                    note: nil)
+                return (c, (row["removed"] as Int64?).map(Instant.init(microseconds:)))
+            }
         }
     }
 
@@ -54,17 +56,16 @@ extension Store {
     ) throws {
         // First seen when added, like a config commitment at its first run: an occurrence that falls
         // due before any daemon or tick runs again (suspend, `--at now`) is started late, not lost.
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)").execute(
             arguments: [id.rawValue, now.microseconds])
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO added (id, title, person, due, remind_before, created, repair_of)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds, repairOf,
-            ])
+                """
+        ).execute(arguments: [
+            id.rawValue, title, with, due.microseconds, remindBefore?.microseconds, now.microseconds, repairOf,
+        ])
     }
 
     /// Missed occurrences whose make-up (`nudge repair`) was kept.
@@ -72,11 +73,11 @@ extension Store {
         try queue.read { db in
             Set(
                 try Int64.fetchAll(
-                    db,
-                    sql: """
-                        SELECT a.repair_of FROM added a WHERE a.repair_of IS NOT NULL AND EXISTS (
-                            SELECT 1 FROM occurrence o WHERE o.commitment = a.id AND o.outcome = 'kept')
-                        """))
+                    db.cachedStatement(
+                        sql: """
+                            SELECT a.repair_of FROM added a WHERE a.repair_of IS NOT NULL AND EXISTS (
+                                SELECT 1 FROM occurrence o WHERE o.commitment = a.id AND o.outcome = 'kept')
+                            """)))
         }
     }
 
@@ -96,7 +97,7 @@ extension Store {
         try queue.read { db in
             var out: [CommitmentID: CommitmentID] = [:]
             let rows = try Row.fetchAll(
-                db, sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = \(column)")
+                db.cachedStatement(sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = \(column)"))
             for row in rows { out[CommitmentID(made: row[0])] = CommitmentID(made: row[1]) }
             return out
         }
@@ -107,11 +108,11 @@ extension Store {
     public func addedLink(of id: CommitmentID) throws -> String? {
         try queue.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT CASE WHEN a.moves IS NULL THEN 'repair' ELSE 'move' END, o.commitment, o.due FROM added a
-                    JOIN occurrence o ON o.id = coalesce(a.repair_of, a.moves) WHERE a.id = ?
-                    """, arguments: [id.rawValue]
+                db.cachedStatement(
+                    sql: """
+                        SELECT CASE WHEN a.moves IS NULL THEN 'repair' ELSE 'move' END, o.commitment, o.due FROM added a
+                        JOIN occurrence o ON o.id = coalesce(a.repair_of, a.moves) WHERE a.id = ?
+                        """), arguments: [id.rawValue]
             ).map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int64)" }
         }
     }
@@ -122,11 +123,12 @@ extension Store {
         guard parts.count == 3, let due = Int64(parts[2]), ["repair", "move"].contains(parts[0]) else { return }
         let column = parts[0] == "move" ? "moves" : "repair_of"
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE added SET \(column) = (SELECT id FROM occurrence WHERE commitment = ? AND due = ? LIMIT 1)
                     WHERE id = ? AND repair_of IS NULL AND moves IS NULL
-                    """, arguments: [parts[1], due, id.rawValue])
+                    """
+            ).execute(arguments: [parts[1], due, id.rawValue])
         }
     }
 
@@ -137,19 +139,22 @@ extension Store {
         now: Instant
     ) throws -> Bool {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE occurrence SET outcome = 'renegotiated', outcome_at = ?, reason = ?
                     WHERE id = ? AND outcome IS NULL
-                    """, arguments: [now.microseconds, "moved to \(id.rawValue)", occurrence])
+                    """
+            ).execute(arguments: [now.microseconds, "moved to \(id.rawValue)", occurrence])
             guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    occurrence, now.microseconds, Outcome.renegotiated.rawValue, now.microseconds, "renegotiate",
-                ])
+            try db.cachedStatement(
+                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                occurrence, now.microseconds, Outcome.renegotiated.rawValue, now.microseconds, "renegotiate",
+            ])
             try add(db, id: id, title: title, with: with, due: due, remindBefore: remindBefore, now: now)
-            try db.execute(sql: "UPDATE added SET moves = ? WHERE id = ?", arguments: [occurrence, id.rawValue])
+            try db.cachedStatement(sql: "UPDATE added SET moves = ? WHERE id = ?").execute(arguments: [
+                occurrence, id.rawValue,
+            ])
             return true
         }
     }
@@ -158,10 +163,10 @@ extension Store {
     public func lastMiss(_ commitment: CommitmentID) throws -> Occurrence? {
         try queue.read { db in
             try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE commitment = ? AND outcome = 'missed' ORDER BY due DESC, id DESC LIMIT 1",
-                arguments: [commitment.rawValue]
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE commitment = ? AND outcome = 'missed' ORDER BY due DESC, id DESC LIMIT 1"
+                ), arguments: [commitment.rawValue]
             ).flatMap(Self.occurrence)
         }
     }
@@ -169,8 +174,7 @@ extension Store {
     /// Removes a command-line commitment; returns false when there is none by that id.
     public func removeAdded(_ id: CommitmentID, now: Instant) throws -> Bool {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE added SET removed = ? WHERE id = ? AND removed IS NULL",
+            try db.cachedStatement(sql: "UPDATE added SET removed = ? WHERE id = ? AND removed IS NULL").execute(
                 arguments: [now.microseconds, id.rawValue])
             return db.changesCount == 1
         }
@@ -178,7 +182,7 @@ extension Store {
 
     /// Every id ever used by a command-line commitment (ids are never reused).
     public func addedIDs() throws -> Set<String> {
-        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM added")) }
+        try queue.read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM added"))) }
     }
 }
 
@@ -200,32 +204,34 @@ extension Store {
         try queue.write { db in
             let bothPending =
                 try Int.fetchOne(
-                    db,
-                    sql:
-                        "SELECT COUNT(DISTINCT commitment) FROM occurrence WHERE outcome IS NULL AND commitment IN (?, ?)",
-                    arguments: [old.rawValue, new.rawValue]) == 2
+                    db.cachedStatement(
+                        sql:
+                            "SELECT COUNT(DISTINCT commitment) FROM occurrence WHERE outcome IS NULL AND commitment IN (?, ?)"
+                    ), arguments: [old.rawValue, new.rawValue]) == 2
             if bothPending {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE occurrence SET outcome = 'skipped', outcome_at = ?, reason = 'renamed'
                         WHERE commitment = ? AND outcome IS NULL
-                        """, arguments: [now.microseconds, old.rawValue])
+                        """
+                ).execute(arguments: [now.microseconds, old.rawValue])
             }
-            try db.execute(
-                sql: "UPDATE occurrence SET commitment = ? WHERE commitment = ?",
+            try db.cachedStatement(sql: "UPDATE occurrence SET commitment = ? WHERE commitment = ?").execute(
                 arguments: [new.rawValue, old.rawValue])
             let moved = db.changesCount
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO seen (commitment, first_seen) SELECT ?, first_seen FROM seen WHERE commitment = ?
                     ON CONFLICT (commitment) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)
-                    """, arguments: [new.rawValue, old.rawValue])
-            try db.execute(sql: "DELETE FROM seen WHERE commitment = ?", arguments: [old.rawValue])
-            try db.execute(
-                sql: "UPDATE pause SET commitment = ? WHERE commitment = ?", arguments: [new.rawValue, old.rawValue])
-            try db.execute(
-                sql: "UPDATE added SET id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM added WHERE id = ?)",
-                arguments: [new.rawValue, old.rawValue, new.rawValue])
+                    """
+            ).execute(arguments: [new.rawValue, old.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM seen WHERE commitment = ?").execute(arguments: [old.rawValue])
+            try db.cachedStatement(sql: "UPDATE pause SET commitment = ? WHERE commitment = ?").execute(arguments: [
+                new.rawValue, old.rawValue,
+            ])
+            try db.cachedStatement(
+                sql: "UPDATE added SET id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM added WHERE id = ?)"
+            ).execute(arguments: [new.rawValue, old.rawValue, new.rawValue])
             return moved
         }
     }
@@ -234,7 +240,9 @@ extension Store {
     public func historyIDs() throws -> [String: Instant] {
         try queue.read { db in
             var out: [String: Instant] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT commitment, MAX(due) FROM occurrence GROUP BY commitment") {
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT commitment, MAX(due) FROM occurrence GROUP BY commitment"))
+            {
                 out[row[0]] = Instant(microseconds: row[1])
             }
             return out

@@ -6,7 +6,8 @@ extension Store {
     public func pending() throws -> [Occurrence] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL ORDER BY due, id"
+                db.cachedStatement(
+                    sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL ORDER BY due, id")
             ).compactMap(
                 Self.occurrence)
         }
@@ -21,17 +22,19 @@ extension Store {
         via: String = "answer"
     ) throws -> Bool {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ?,
                         lateness = CASE WHEN ? = 'kept' THEN ? - due ELSE NULL END
                     WHERE id = ? AND outcome IS NULL
-                    """,
-                arguments: [outcome.rawValue, at.microseconds, reason, outcome.rawValue, at.microseconds, occurrence])
+                    """
+            ).execute(arguments: [
+                outcome.rawValue, at.microseconds, reason, outcome.rawValue, at.microseconds, occurrence,
+            ])
             guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)",
-                arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, via])
+            try db.cachedStatement(
+                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, via])
             return true
         }
     }
@@ -50,29 +53,30 @@ extension Store {
         try queue.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT outcome, outcome_at FROM occurrence WHERE id = ?", arguments: [occurrence])
+                    db.cachedStatement(sql: "SELECT outcome, outcome_at FROM occurrence WHERE id = ?"),
+                    arguments: [occurrence])
             else { return false }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ?,
                         lateness = CASE WHEN ? = 'kept' THEN ? - due ELSE NULL END
                     WHERE id = ? AND (? IS NOT NULL OR NOT EXISTS (
                         SELECT 1 FROM occurrence p WHERE p.commitment = occurrence.commitment AND p.outcome IS NULL))
-                    """,
-                arguments: [
-                    outcome?.rawValue, at?.microseconds, reason, outcome?.rawValue, at?.microseconds, occurrence,
-                    outcome?.rawValue,
-                ])
+                    """
+            ).execute(arguments: [
+                outcome?.rawValue, at?.microseconds, reason, outcome?.rawValue, at?.microseconds, occurrence,
+                outcome?.rawValue,
+            ])
             guard db.changesCount == 1 else { return false }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO amendment (occurrence, at, old_outcome, old_outcome_at, new_outcome, new_outcome_at, note)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    occurrence, now.microseconds, row["outcome"] as String?, row["outcome_at"] as Int64?,
-                    outcome?.rawValue, at?.microseconds, note,
-                ])
+                    """
+            ).execute(arguments: [
+                occurrence, now.microseconds, row["outcome"] as String?, row["outcome_at"] as Int64?,
+                outcome?.rawValue, at?.microseconds, note,
+            ])
             return true
         }
     }
@@ -97,29 +101,31 @@ extension Store {
             let old = (row["old_outcome"] as String?).flatMap(Outcome.init(rawValue:))
             if old == nil {
                 // Back to pending, unless another occurrence of it is pending by now.
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE occurrence SET outcome = NULL, outcome_at = NULL, lateness = NULL, reason = NULL
                         WHERE id = ? AND NOT EXISTS (
                             SELECT 1 FROM occurrence p WHERE p.commitment = occurrence.commitment AND p.outcome IS NULL)
-                        """, arguments: [occ])
+                        """
+                ).execute(arguments: [occ])
                 guard db.changesCount == 1 else { return nil }
                 if row["new_outcome"] == Outcome.renegotiated.rawValue {
                     // The one-off that took its place goes (its pending occurrence ends "removed").
-                    try db.execute(
-                        sql: "UPDATE added SET removed = ? WHERE moves = ? AND removed IS NULL",
-                        arguments: [now.microseconds, occ])
+                    try db.cachedStatement(sql: "UPDATE added SET removed = ? WHERE moves = ? AND removed IS NULL")
+                        .execute(arguments: [now.microseconds, occ])
                 }
             } else {
-                try db.execute(
-                    sql: "UPDATE occurrence SET outcome = ?, outcome_at = ?, lateness = NULL WHERE id = ?",
-                    arguments: [old?.rawValue, row["old_outcome_at"] as Int64?, occ])
+                try db.cachedStatement(
+                    sql: "UPDATE occurrence SET outcome = ?, outcome_at = ?, lateness = NULL WHERE id = ?"
+                ).execute(arguments: [old?.rawValue, row["old_outcome_at"] as Int64?, occ])
             }
-            try db.execute(
-                sql: "UPDATE amendment SET undone = ? WHERE id = ?", arguments: [now.microseconds, row["aid"] as Int64])
+            try db.cachedStatement(sql: "UPDATE amendment SET undone = ? WHERE id = ?").execute(arguments: [
+                now.microseconds, row["aid"] as Int64,
+            ])
             guard
                 let o = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE id = ?", arguments: [occ]
+                    db.cachedStatement(sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE id = ?"),
+                    arguments: [occ]
                 ).flatMap(
                     Self.occurrence)
             else { return nil }
@@ -130,8 +136,7 @@ extension Store {
     /// Pauses one commitment (or all, nil) from `now` until `until`.
     public func pause(_ commitment: CommitmentID?, since now: Instant, until: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "INSERT INTO pause (commitment, since, until) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO pause (commitment, since, until) VALUES (?, ?, ?)").execute(
                 arguments: [commitment?.rawValue, now.microseconds, until.microseconds])
         }
     }
@@ -139,12 +144,12 @@ extension Store {
     /// Ends the pauses in force for a commitment (or the global ones, nil); returns how many.
     public func resume(_ commitment: CommitmentID?, now: Instant) throws -> Int {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE pause SET resumed = ?
                     WHERE resumed IS NULL AND since <= ? AND until > ? AND commitment IS ?
-                    """,
-                arguments: [now.microseconds, now.microseconds, now.microseconds, commitment?.rawValue])
+                    """
+            ).execute(arguments: [now.microseconds, now.microseconds, now.microseconds, commitment?.rawValue])
             return db.changesCount
         }
     }
@@ -153,15 +158,18 @@ extension Store {
     /// `span` more, and (`told`) that the person they promised was told now. Returns the whole move.
     public func late(_ occurrence: Int64, by span: Span, told: Bool, now: Instant) throws -> Span? {
         try queue.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE occurrence SET late_by = late_by + ?, late_said_at = ?,
                         told_at = CASE WHEN ? THEN ? ELSE told_at END
                     WHERE id = ? AND outcome IS NULL
-                    """, arguments: [span.microseconds, now.microseconds, told, now.microseconds, occurrence])
+                    """
+            ).execute(arguments: [span.microseconds, now.microseconds, told, now.microseconds, occurrence])
             guard db.changesCount == 1 else { return nil }
-            return try Int64.fetchOne(db, sql: "SELECT late_by FROM occurrence WHERE id = ?", arguments: [occurrence])
-                .map(Span.init(microseconds:))
+            return try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT late_by FROM occurrence WHERE id = ?"), arguments: [occurrence]
+            )
+            .map(Span.init(microseconds:))
         }
     }
 
@@ -169,13 +177,12 @@ extension Store {
     /// one also counts as told.
     public func told(_ occurrence: Int64, person: String, about: String, message: String, now: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "INSERT INTO told (occurrence, person, at, about, message) VALUES (?, ?, ?, ?, ?)",
-                arguments: [occurrence, person, now.microseconds, about, message])
+            try db.cachedStatement(
+                sql: "INSERT INTO told (occurrence, person, at, about, message) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [occurrence, person, now.microseconds, about, message])
             if about == "late" {
-                try db.execute(
-                    sql: "UPDATE occurrence SET told_at = coalesce(told_at, ?) WHERE id = ?",
-                    arguments: [now.microseconds, occurrence])
+                try db.cachedStatement(sql: "UPDATE occurrence SET told_at = coalesce(told_at, ?) WHERE id = ?")
+                    .execute(arguments: [now.microseconds, occurrence])
             }
         }
     }
@@ -195,9 +202,8 @@ extension Store {
     /// Snoozes a pending occurrence: no nudge before `until`.
     public func snooze(_ occurrence: Int64, until: Instant) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL",
-                arguments: [until.microseconds, occurrence])
+            try db.cachedStatement(sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL")
+                .execute(arguments: [until.microseconds, occurrence])
         }
     }
 
@@ -206,17 +212,16 @@ extension Store {
     public func startEarly(_ commitment: CommitmentID, due: Instant, now: Instant) throws -> Int64 {
         try queue.write { db in
             if let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM occurrence WHERE commitment = ? AND due = ? ORDER BY id LIMIT 1",
+                db.cachedStatement(
+                    sql: "SELECT id FROM occurrence WHERE commitment = ? AND due = ? ORDER BY id LIMIT 1"),
                 arguments: [commitment.rawValue, due.microseconds])
             {
                 return id
             }
             // Every commitment with an occurrence is in `seen` (planState lists commitments from it).
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)").execute(
                 arguments: [commitment.rawValue, now.microseconds])
-            try db.execute(
-                sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)").execute(
                 arguments: [commitment.rawValue, due.microseconds, now.microseconds])
             return db.lastInsertedRowID
         }
@@ -224,14 +229,15 @@ extension Store {
 
     /// The ids of every commitment the record has seen.
     public func seenIDs() throws -> Set<String> {
-        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT commitment FROM seen")) }
+        try queue.read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT commitment FROM seen"))) }
     }
 
     /// The first-seen time of a commitment, if recorded.
     public func firstSeen(_ commitment: CommitmentID) throws -> Instant? {
         try queue.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT first_seen FROM seen WHERE commitment = ?", arguments: [commitment.rawValue]
+                db.cachedStatement(sql: "SELECT first_seen FROM seen WHERE commitment = ?"),
+                arguments: [commitment.rawValue]
             )
             .map(Instant.init(microseconds:))
         }
@@ -241,10 +247,10 @@ extension Store {
     public func history(limit: Int = 1000) throws -> [Occurrence] {
         try queue.read { db in
             try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NOT NULL ORDER BY due DESC, id DESC LIMIT ?",
-                arguments: [limit]
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NOT NULL ORDER BY due DESC, id DESC LIMIT ?"
+                ), arguments: [limit]
             ).compactMap(Self.occurrence)
         }
     }
@@ -290,8 +296,10 @@ extension Store {
     /// The signed lateness recorded for a kept occurrence.
     public func lateness(_ occurrence: Int64) throws -> Span? {
         try queue.read { db in
-            try Int64.fetchOne(db, sql: "SELECT lateness FROM occurrence WHERE id = ?", arguments: [occurrence])
-                .map(Span.init(microseconds:))
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT lateness FROM occurrence WHERE id = ?"), arguments: [occurrence]
+            )
+            .map(Span.init(microseconds:))
         }
     }
 }
@@ -299,7 +307,7 @@ extension Store {
 extension Store {
     /// SQLite's `data_version`: changes when another connection (the CLI) commits, not for our own writes.
     public func dataVersion() throws -> Int64 {
-        try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try queue.read { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
     }
 }
 
@@ -309,12 +317,12 @@ extension Store {
     public func occurrences(of commitment: CommitmentID, holding t: Instant, window: Span) throws -> [Occurrence] {
         try queue.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.occurrenceColumns) FROM occurrence
-                    WHERE commitment = ? AND due <= ? AND (outcome IS NULL OR outcome_at >= ?)
-                    ORDER BY abs(due - ?), id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.occurrenceColumns) FROM occurrence
+                        WHERE commitment = ? AND due <= ? AND (outcome IS NULL OR outcome_at >= ?)
+                        ORDER BY abs(due - ?), id
+                        """),
                 arguments: [commitment.rawValue, (t + window).microseconds, t.microseconds, t.microseconds]
             ).compactMap(Self.occurrence)
         }

@@ -11,7 +11,7 @@ extension Store {
         return try queue.read { db in
             var out: [OutcomeRecord] = []
             // Counted first, so that years of records are not copied again and again as the array grows.
-            out.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM occurrence") ?? 0)
+            out.reserveCapacity(try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM occurrence")) ?? 0)
             // Rows of one commitment often come together: each run of them is looked up once.
             let rows = try Row.fetchCursor(
                 db,
