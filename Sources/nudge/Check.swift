@@ -54,7 +54,8 @@ extension Nudge {
 
     /// `nudge init`: write a commented starter config.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a commented starter config (not over one).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a commented starter config; --force replaces one.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "Replace an existing config.") var force = false

@@ -47,7 +47,7 @@ struct CommandLineTests {
             ], "\(list)")
         _ = try cli.run(["tick"], at: "2026-11-29 18:00:00")
         _ = try cli.run(["tick"], at: "2026-11-29 19:00:00")
-        _ = try cli.run(["done", "call-mom"], at: "2026-11-29 19:20:00")
+        _ = try cli.run(["done", "call-mom"], at: "2026-11-29 19:20:00", frozen: true)
         let history = try cli.run(["history"], at: "2026-11-29 19:21:00")
         #expect(
             history.out.split(separator: "\n").map(String.init) == [

@@ -98,7 +98,7 @@ struct DesktopTests {
         #expect(second["replaces"] as? Int == first["id"] as? Int)
         #expect((first["id"] as? Int ?? 0) > 0)
         // An answer from the shell closes the open popup.
-        #expect(try env.run(["done", "call-mom"], at: "2026-11-29 19:20:00").status == 0)
+        #expect(try env.run(["done", "call-mom"], at: "2026-11-29 19:20:00", frozen: true).status == 0)
         let close = session.calls().last ?? [:]
         #expect(close["call"] as? String == "CloseNotification")
         #expect(close["id"] as? Int == first["id"] as? Int)

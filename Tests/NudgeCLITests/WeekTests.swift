@@ -35,7 +35,7 @@ struct WeekTests {
         // Twice in the same second sends nothing twice.
         #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "")
         #expect(try cli.run(["tick"], at: "2026-11-29 19:00:00").out == "due call-mom Call Mom (due 19:00)\n")
-        let done = try cli.run(["done", "call"], at: "2026-11-29 19:20:00")
+        let done = try cli.run(["done", "call"], at: "2026-11-29 19:20:00", frozen: true)
         #expect(done.status == 0)
         #expect(done.out == "kept call-mom: Call Mom (20min late, on time)\n")
         #expect(try cli.run(["tick"], at: "2026-11-29 19:30:00").out == "")
@@ -158,7 +158,7 @@ struct WeekTests {
         _ = try cli.run(["tick"], at: "2026-11-29 18:00:00")
         // No session bus: the desktop channel falls back to the console, which a person reads here.
         #expect(try cli.run(["tick"], at: "2026-11-29 18:45:00").out == "reminder call-mom Call Mom (due 19:00)\n")
-        #expect(try cli.run(["done", "call"], at: "2026-11-29 19:20:00").out.contains("20min late"))
+        #expect(try cli.run(["done", "call"], at: "2026-11-29 19:20:00", frozen: true).out.contains("20min late"))
         #expect(
             try cli.run(["report", "--csv"], at: "2026-11-29 19:30:00").out.contains(
                 "commitment,call-mom,Call Mom,Mom,1,0,0,0,"))

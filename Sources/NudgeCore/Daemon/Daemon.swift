@@ -155,6 +155,9 @@ public final class Daemon: @unchecked Sendable {
         defer { busySince.withLock { $0 = nil } }
         var next: Instant?
         do {
+            // Read before planning, not after: an answer the CLI commits while this cycle runs then
+            // changes the version, and its inotify event plans again (`checkRecord`).
+            dataVersion = (try? store.dataVersion()) ?? dataVersion
             var runner = Runner(
                 config: config, store: store,
                 router: ChannelRouter(
@@ -165,7 +168,6 @@ public final class Daemon: @unchecked Sendable {
             if let due = syncIfDue(now: now, pending: !(try store.pending()).isEmpty) {
                 next = min(next ?? due, due)
             }
-            dataVersion = (try? store.dataVersion()) ?? dataVersion
         } catch {
             let why = StoreError.during(error, path: store.path)?.localizedDescription ?? "\(error)"
             log.error("cannot record: \(why)", metadata: ["event": "error"])
