@@ -54,8 +54,7 @@ extension Nudge {
 
     /// `nudge init`: write a commented starter config.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write a commented starter config; --force replaces one.")
+        static let configuration = CommandConfiguration(abstract: "Write a commented starter config.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "Replace an existing config.") var force = false
