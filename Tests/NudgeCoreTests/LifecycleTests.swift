@@ -29,6 +29,32 @@ struct LifecycleTests {
             remindBefore: remind, now: life.now)
     }
 
+    /// Runs `body` after each commit of the connection it observes: a daemon that plans the moment the
+    /// command line's first write lands.
+    final class PlansAfterCommit: TransactionObserver, @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { body() }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    /// An answer that starts its occurrence (here during a pause) starts and gives it in one transaction:
+    /// the daemon, woken by a start on its own, ended it "paused" before the answer could land.
+    @Test func anAnswerThatStartsItsOccurrenceLandsThoughTheDaemonPlansInBetween() throws {
+        let life = try Life(Self.meds, start: "2026-12-01 07:00")
+        try life.run()
+        _ = try life.answers.pause(nil, until: try life.t("2026-12-01 09:00"))
+        life.now = try life.t("2026-12-01 08:10")
+        try life.run()
+        let daemon = PlansAfterCommit { _ = try? life.run() }
+        try life.cli.queue.write { db in db.add(transactionObserver: daemon, extent: .observerLifetime) }
+        let kept = try life.answers.done("meds")
+        #expect(kept.due == (try life.t("2026-12-01 08:00")))
+        #expect(try life.outcomes("meds") == ["12-01 08:00 kept"])
+    }
+
     @Test func aPromiseAddedBesideARunningDaemonIsNudged() throws {
         let life = try Life(Self.meds, start: "2026-12-01 10:00")
         try life.run()

@@ -70,9 +70,10 @@ extension Answers {
         // As every answer: resolved again once when the daemon ended that occurrence meanwhile.
         var total = by
         let target = try answering(id, verb: "late", next: next) { t in
-            guard let moved = try store.late(t.occurrence, by: by, told: told, now: now) else { return false }
+            let occurrence = t.occurrence != 0 ? t.occurrence : try store.startEarly(t.commitment, due: t.due, now: now)
+            guard let moved = try store.late(occurrence, by: by, told: told, now: now) else { return nil }
             total = moved
-            return true
+            return occurrence
         }
         try send(message, about: "late", occurrence: target.occurrence, recorded: "the late is recorded")
         return Late(answered: target, total: total, message: message)

@@ -73,9 +73,7 @@ public struct Answers {
     /// `nudge done [ID] [--at T] [--next]`.
     public func done(_ id: String?, at when: Instant? = nil, next: Bool = false) throws(AnswerError) -> Kept {
         if let when { return try backfill(id, at: when) }
-        let target = try answering(id, verb: "done", next: next) {
-            try store.answer($0.occurrence, .kept, at: now, now: now)
-        }
+        let target = try answering(id, verb: "done", next: next) { try give($0, .kept) }
         return Kept(commitment: target.commitment, occurrence: target.occurrence, due: target.due, at: now)
     }
 
@@ -84,15 +82,19 @@ public struct Answers {
         if let reason, let problem = TextRules.problem(reason, field: "reason") {
             throw AnswerError("\(problem); keep the reason to one line of plain text", .badInput)
         }
-        return try answering(id, verb: "skip", next: next) {
-            try store.answer($0.occurrence, .skipped, at: now, reason: reason ?? "skipped", now: now)
-        }
+        return try answering(id, verb: "skip", next: next) { try give($0, .skipped, reason: reason ?? "skipped") }
     }
 
     /// `nudge snooze [ID] [SPAN | --until T] [--next]`: no nudge before `until`.
     public func snooze(_ id: String?, until: Instant, next: Bool = false) throws(AnswerError) -> Answered {
-        let target = try occurrence(id, verb: "snooze", next: next)
-        try record { try store.snooze(target.occurrence, until: until) }
+        var target = try occurrence(id, verb: "snooze", next: next, writing: false)
+        try record {
+            if target.occurrence == 0 {
+                target.occurrence = try store.snooze(target.commitment, due: target.due, until: until, now: now)
+            } else {
+                try store.snooze(target.occurrence, until: until)
+            }
+        }
         return target
     }
 
@@ -176,20 +178,34 @@ public struct Answers {
         }
     }
 
-    /// Resolves the occurrence an answer is about and gives it; when the daemon ended that occurrence
-    /// between the two (superseded, missed), resolves again once, so the answer lands on the one that
-    /// is pending now or is refused with the reason.
-    func answering(_ id: String?, verb: String, next: Bool, _ write: (Answered) throws -> Bool) throws(AnswerError)
-        -> Answered
+    /// Resolves the occurrence an answer is about and gives it (`write` returns the occurrence it answered;
+    /// one not started yet comes with occurrence 0, for `write` to start); when the daemon ended that
+    /// occurrence between the two (superseded, missed), resolves again once, so the answer lands on the one
+    /// that is pending now or is refused with the reason.
+    func answering(_ id: String?, verb: String, next: Bool, _ write: (Answered) throws -> Int64?)
+        throws(AnswerError) -> Answered
     {
         for _ in 0..<2 {
-            let target = try occurrence(id, verb: verb, next: next)
-            var given = false
+            var target = try occurrence(id, verb: verb, next: next, writing: false)
+            var given: Int64?
             try record { given = try write(target) }
-            if given { return target }
+            if let given {
+                target.occurrence = given
+                return target
+            }
         }
         let name = id ?? "it"
         throw AnswerError("\(name) was answered meanwhile; see nudge history \(name)")
+    }
+
+    /// Gives `outcome` now; an occurrence not started yet is started in the same transaction, so that the
+    /// daemon, woken by the start, cannot end it (paused, superseded) before the answer lands.
+    func give(_ target: Answered, _ outcome: Outcome, reason: String? = nil) throws -> Int64? {
+        guard target.occurrence == 0 else {
+            return try store.answer(target.occurrence, outcome, at: now, reason: reason, now: now)
+                ? target.occurrence : nil
+        }
+        return try store.answer(target.commitment, due: target.due, outcome, at: now, reason: reason, now: now)
     }
 
     /// Runs a write, turning a failure of the record into an answer error.

@@ -21,22 +21,41 @@ extension Store {
         _ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String? = nil, now: Instant? = nil,
         via: String = "answer"
     ) throws -> Bool {
+        try queue.write { db in try Self.answer(db, occurrence, outcome, at: at, reason: reason, now: now, via: via) }
+    }
+
+    /// The answer to the occurrence of `commitment` due at `due`, which is started first when it has not
+    /// started yet (done early, or during a pause), in one transaction: the daemon, woken by the start,
+    /// cannot end it before the answer lands. Returns the occurrence, or nil when it had ended meanwhile.
+    public func answer(
+        _ commitment: CommitmentID, due: Instant, _ outcome: Outcome, at: Instant, reason: String? = nil,
+        now: Instant
+    ) throws -> Int64? {
         try queue.write { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ?,
-                        lateness = CASE WHEN ? = 'kept' THEN ? - due ELSE NULL END
-                    WHERE id = ? AND outcome IS NULL
-                    """
-            ).execute(arguments: [
-                outcome.rawValue, at.microseconds, reason, outcome.rawValue, at.microseconds, occurrence,
-            ])
-            guard db.changesCount == 1 else { return false }
-            try db.cachedStatement(
-                sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, via])
-            return true
+            let occurrence = try Self.startEarly(db, commitment, due: due, now: now)
+            return try Self.answer(db, occurrence, outcome, at: at, reason: reason, now: now, via: "answer")
+                ? occurrence : nil
         }
+    }
+
+    static func answer(
+        _ db: Database, _ occurrence: Int64, _ outcome: Outcome, at: Instant, reason: String?, now: Instant?,
+        via: String
+    ) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE occurrence SET outcome = ?, outcome_at = ?, reason = ?,
+                    lateness = CASE WHEN ? = 'kept' THEN ? - due ELSE NULL END
+                WHERE id = ? AND outcome IS NULL
+                """
+        ).execute(arguments: [
+            outcome.rawValue, at.microseconds, reason, outcome.rawValue, at.microseconds, occurrence,
+        ])
+        guard db.changesCount == 1 else { return false }
+        try db.cachedStatement(
+            sql: "INSERT INTO amendment (occurrence, at, new_outcome, new_outcome_at, note) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [occurrence, (now ?? at).microseconds, outcome.rawValue, at.microseconds, via])
+        return true
     }
 
     /// Turns a recorded miss into kept at `at`, logging both outcomes and times.
@@ -207,24 +226,37 @@ extension Store {
         }
     }
 
+    /// Snoozes the occurrence of `commitment` due at `due`, started first when it has not started yet, in
+    /// one transaction (as `answer(_:due:…)`). Returns the occurrence.
+    public func snooze(_ commitment: CommitmentID, due: Instant, until: Instant, now: Instant) throws -> Int64 {
+        try queue.write { db in
+            let occurrence = try Self.startEarly(db, commitment, due: due, now: now)
+            try db.cachedStatement(sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL")
+                .execute(arguments: [until.microseconds, occurrence])
+            return occurrence
+        }
+    }
+
     /// Starts an occurrence ahead of its due time ("done early"), returning its id; when the daemon has
     /// started the same one meanwhile, that one (an answer is never given to a twin).
     public func startEarly(_ commitment: CommitmentID, due: Instant, now: Instant) throws -> Int64 {
-        try queue.write { db in
-            if let id = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT id FROM occurrence WHERE commitment = ? AND due = ? ORDER BY id LIMIT 1"),
-                arguments: [commitment.rawValue, due.microseconds])
-            {
-                return id
-            }
-            // Every commitment with an occurrence is in `seen` (planState lists commitments from it).
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)").execute(
-                arguments: [commitment.rawValue, now.microseconds])
-            try db.cachedStatement(sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)").execute(
-                arguments: [commitment.rawValue, due.microseconds, now.microseconds])
-            return db.lastInsertedRowID
+        try queue.write { db in try Self.startEarly(db, commitment, due: due, now: now) }
+    }
+
+    static func startEarly(_ db: Database, _ commitment: CommitmentID, due: Instant, now: Instant) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT id FROM occurrence WHERE commitment = ? AND due = ? ORDER BY id LIMIT 1"),
+            arguments: [commitment.rawValue, due.microseconds])
+        {
+            return id
         }
+        // Every commitment with an occurrence is in `seen` (planState lists commitments from it).
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (commitment, first_seen) VALUES (?, ?)").execute(
+            arguments: [commitment.rawValue, now.microseconds])
+        try db.cachedStatement(sql: "INSERT INTO occurrence (commitment, due, created) VALUES (?, ?, ?)").execute(
+            arguments: [commitment.rawValue, due.microseconds, now.microseconds])
+        return db.lastInsertedRowID
     }
 
     /// The ids of every commitment the record has seen.
