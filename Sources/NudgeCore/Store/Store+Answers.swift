@@ -220,10 +220,12 @@ extension Store {
 
     /// Snoozes a pending occurrence: no nudge before `until`.
     public func snooze(_ occurrence: Int64, until: Instant) throws {
-        try queue.write { db in
-            try db.cachedStatement(sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL")
-                .execute(arguments: [until.microseconds, occurrence])
-        }
+        try queue.write { db in try Self.snooze(db, occurrence, until: until) }
+    }
+
+    static func snooze(_ db: Database, _ occurrence: Int64, until: Instant) throws {
+        try db.cachedStatement(sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL")
+            .execute(arguments: [until.microseconds, occurrence])
     }
 
     /// Snoozes the occurrence of `commitment` due at `due`, started first when it has not started yet, in
@@ -231,8 +233,7 @@ extension Store {
     public func snooze(_ commitment: CommitmentID, due: Instant, until: Instant, now: Instant) throws -> Int64 {
         try queue.write { db in
             let occurrence = try Self.startEarly(db, commitment, due: due, now: now)
-            try db.cachedStatement(sql: "UPDATE occurrence SET snoozed_until = ? WHERE id = ? AND outcome IS NULL")
-                .execute(arguments: [until.microseconds, occurrence])
+            try Self.snooze(db, occurrence, until: until)
             return occurrence
         }
     }
