@@ -26,7 +26,7 @@ extension Store {
 
     /// `PRAGMA integrity_check`: `["ok"]` when the file is sound, else SQLite's problems (at most 10).
     public func integrityCheck() throws -> [String] {
-        try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(10)") }
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(10)") }
     }
 
     /// Takes the write lock and lets it go without changing anything; throws when the file cannot be
@@ -37,7 +37,7 @@ extension Store {
 
     /// The nudge sent (or failed) last, with every channel it went to; nil when none went out yet.
     public func lastNudge() throws -> LastNudge? {
-        try queue.read { db in
+        try read { db in
             let latest = """
                 SELECT n.occurrence, n.kind, n.sequence, o.commitment FROM nudge n
                 JOIN occurrence o ON o.id = n.occurrence

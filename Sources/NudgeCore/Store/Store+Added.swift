@@ -13,7 +13,7 @@ extension Store {
     }
 
     func added(settings: Settings, removed: Bool) throws -> [(Commitment, Instant?)] {
-        try queue.read { db in
+        try read { db in
             let which = removed ? "IS NOT NULL" : "IS NULL"
             return try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM added WHERE removed \(which) ORDER BY created, id")
@@ -70,7 +70,7 @@ extension Store {
 
     /// Missed occurrences whose make-up (`nudge repair`) was kept.
     public func repaired() throws -> Set<Int64> {
-        try queue.read { db in
+        try read { db in
             Set(
                 try Int64.fetchAll(
                     db.cachedStatement(
@@ -94,7 +94,7 @@ extension Store {
     }
 
     private func links(on column: String) throws -> [CommitmentID: CommitmentID] {
-        try queue.read { db in
+        try read { db in
             var out: [CommitmentID: CommitmentID] = [:]
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT a.id, o.commitment FROM added a JOIN occurrence o ON o.id = \(column)"))
@@ -106,7 +106,7 @@ extension Store {
     /// How an added promise is linked, for other machines: "repair ID DUE" (a make-up of the miss of ID due
     /// at DUE, in microseconds) or "move ID DUE" (it took that occurrence's place); nil when it is not.
     public func addedLink(of id: CommitmentID) throws -> String? {
-        try queue.read { db in
+        try read { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -161,7 +161,7 @@ extension Store {
 
     /// The last missed occurrence of a commitment, for `nudge repair`.
     public func lastMiss(_ commitment: CommitmentID) throws -> Occurrence? {
-        try queue.read { db in
+        try read { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql:
@@ -182,7 +182,7 @@ extension Store {
 
     /// Every id ever used by a command-line commitment (ids are never reused).
     public func addedIDs() throws -> Set<String> {
-        try queue.read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM added"))) }
+        try read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM added"))) }
     }
 }
 
@@ -238,7 +238,7 @@ extension Store {
 
     /// Commitments the record has history of, with the due time of their latest occurrence.
     public func historyIDs() throws -> [String: Instant] {
-        try queue.read { db in
+        try read { db in
             var out: [String: Instant] = [:]
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT commitment, MAX(due) FROM occurrence GROUP BY commitment"))

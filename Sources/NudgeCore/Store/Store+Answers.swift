@@ -4,7 +4,7 @@ import GRDB
 extension Store {
     /// Every pending occurrence, oldest due first.
     public func pending() throws -> [Occurrence] {
-        try queue.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE outcome IS NULL ORDER BY due, id")
@@ -208,7 +208,7 @@ extension Store {
 
     /// The messages sent to people, by occurrence id, oldest first: when, to whom, and what.
     public func toldMessages() throws -> [Int64: [(at: Instant, person: String, message: String)]] {
-        try queue.read { db in
+        try read { db in
             var out: [Int64: [(at: Instant, person: String, message: String)]] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT occurrence, at, person, message FROM told ORDER BY at, id")
             while let row = try rows.next() {
@@ -262,12 +262,12 @@ extension Store {
 
     /// The ids of every commitment the record has seen.
     public func seenIDs() throws -> Set<String> {
-        try queue.read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT commitment FROM seen"))) }
+        try read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT commitment FROM seen"))) }
     }
 
     /// The first-seen time of a commitment, if recorded.
     public func firstSeen(_ commitment: CommitmentID) throws -> Instant? {
-        try queue.read { db in
+        try read { db in
             try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT first_seen FROM seen WHERE commitment = ?"),
                 arguments: [commitment.rawValue]
@@ -278,7 +278,7 @@ extension Store {
 
     /// Ended occurrences, newest first.
     public func history(limit: Int = 1000) throws -> [Occurrence] {
-        try queue.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql:
@@ -290,7 +290,7 @@ extension Store {
 
     /// The signed lateness of every kept occurrence, by occurrence id.
     public func latenesses() throws -> [Int64: Span] {
-        try queue.read { db in
+        try read { db in
             var out: [Int64: Span] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT id, lateness FROM occurrence WHERE lateness IS NOT NULL")
             while let row = try rows.next() { out[row[0]] = Span(microseconds: row[1]) }
@@ -301,7 +301,7 @@ extension Store {
     /// What `nudge late` recorded, by occurrence id: how far it moved, when it was last said, when the
     /// person was told (nil: not told).
     public func lateNotices() throws -> [Int64: (by: Span, said: Instant, told: Instant?)] {
-        try queue.read { db in
+        try read { db in
             var out: [Int64: (by: Span, said: Instant, told: Instant?)] = [:]
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, late_by, late_said_at, told_at FROM occurrence WHERE late_said_at IS NOT NULL")
@@ -318,7 +318,7 @@ extension Store {
     /// The reason recorded with every ended occurrence that has one (a skip's `--reason`, "away",
     /// "superseded"…), by occurrence id.
     public func reasons() throws -> [Int64: String] {
-        try queue.read { db in
+        try read { db in
             var out: [Int64: String] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT id, reason FROM occurrence WHERE reason IS NOT NULL")
             while let row = try rows.next() { out[row[0]] = row[1] }
@@ -328,7 +328,7 @@ extension Store {
 
     /// The signed lateness recorded for a kept occurrence.
     public func lateness(_ occurrence: Int64) throws -> Span? {
-        try queue.read { db in
+        try read { db in
             try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT lateness FROM occurrence WHERE id = ?"), arguments: [occurrence]
             )
@@ -340,7 +340,7 @@ extension Store {
 extension Store {
     /// SQLite's `data_version`: changes when another connection (the CLI) commits, not for our own writes.
     public func dataVersion() throws -> Int64 {
-        try queue.read { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        try read { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
     }
 }
 
@@ -348,7 +348,7 @@ extension Store {
     /// The occurrences of a commitment whose answer window holds `t`: from `window` before the due
     /// time until they ended (pending ones: until now), nearest due first.
     public func occurrences(of commitment: CommitmentID, holding t: Instant, window: Span) throws -> [Occurrence] {
-        try queue.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

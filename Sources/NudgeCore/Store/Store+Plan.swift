@@ -4,7 +4,7 @@ import GRDB
 extension Store {
     /// What the planner needs: first-seen times, pending occurrences and the last ended ones.
     public func planState() throws -> PlanState {
-        try queue.read { db in try Self.planState(db) }
+        try read { db in try Self.planState(db) }
     }
 
     /// One planner step in one write transaction: the state it plans from cannot change under it (an
@@ -310,7 +310,7 @@ extension Store {
 
     /// The earliest pending retry, for the daemon's timer.
     public func nextRetry() throws -> Instant? {
-        try queue.read { db in
+        try read { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT MIN(retry_at) FROM nudge WHERE state = '\(Ledger.failed)' AND retry_at IS NOT NULL")
@@ -341,7 +341,7 @@ extension Store {
 
     /// The first (or latest) id recorded for an occurrence through a channel.
     private func messageID(occurrence: Int64, channel: String, latest: Bool) throws -> String? {
-        try queue.read { db in
+        try read { db in
             try String.fetchOne(
                 db.cachedStatement(
                     sql: """

@@ -8,7 +8,7 @@ extension Store {
     public func outcomeRecords(config: Config, repaired: Set<Int64>) throws -> [OutcomeRecord] {
         let byID = Dictionary(config.commitments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         let moved = try self.moved()
-        return try queue.read { db in
+        return try read { db in
             var out: [OutcomeRecord] = []
             // Counted first, so that years of records are not copied again and again as the array grows.
             out.reserveCapacity(try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM occurrence")) ?? 0)

@@ -16,7 +16,7 @@ public struct SyncItem: Sendable, Equatable {
 extension Store {
     /// Every occurrence shared so far, by UID.
     public func syncItems() throws -> [String: SyncItem] {
-        try queue.read { db in
+        try read { db in
             var out: [String: SyncItem] = [:]
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT uid, commitment, due, etag, written, sequence FROM sync_item"))
@@ -56,7 +56,7 @@ extension Store {
 
     /// Occurrences due at or after `since`, pending or ended, oldest first.
     public func occurrences(dueSince since: Instant) throws -> [Occurrence] {
-        try queue.read { db in
+        try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT \(Self.occurrenceColumns) FROM occurrence WHERE due >= ? ORDER BY due, id"),
@@ -67,14 +67,14 @@ extension Store {
 
     /// The newest answer's number (0: none yet): it grows with every answer, undo included.
     public func lastAnswerID() throws -> Int64 {
-        try queue.read { db in
+        try read { db in
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) + COUNT(undone) FROM amendment")) ?? 0
         }
     }
 
     /// How the last sync round went: when, whether it reached the server, and what it said.
     public func lastSyncRound() throws -> (at: Instant, ok: Bool, message: String?)? {
-        try queue.read { db in
+        try read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT at, ok, message FROM sync_round WHERE id = 1")).map {
                 (Instant(microseconds: $0[0]), $0[1], $0[2])
             }

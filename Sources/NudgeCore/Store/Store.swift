@@ -83,7 +83,7 @@ public final class Store: Sendable {
             let config = Self.configuration
             queue = try DatabaseQueue(path: path, configuration: config)
             // A record of a newer nudge is left byte for byte as it is: checked before anything is written.
-            let superseded = try queue.read { db in try Self.migrator.hasBeenSuperseded(db) }
+            let superseded = try read { db in try Self.migrator.hasBeenSuperseded(db) }
             if superseded { throw StoreError.newerSchema(path) }
             try queue.writeWithoutTransaction { db in
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -101,6 +101,21 @@ public final class Store: Sendable {
         } catch {
             let (why, problem) = Self.explain(error, path: path)
             throw StoreError.cannotOpen(path, why, problem)
+        }
+    }
+
+    /// Reads in one deferred transaction, as `queue.read` does, but without its `PRAGMA query_only`
+    /// guard: SQLite expires every prepared statement of a connection when that flag changes, so each
+    /// read threw the statement cache away and the next queries were parsed and authorized again.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            var result: Result<T, Error>?
+            try db.inTransaction(.deferred) {
+                result = Result { try body(db) }
+                return .commit
+            }
+            guard let result else { preconditionFailure("inTransaction returned without running its body") }
+            return try result.get()
         }
     }
 
