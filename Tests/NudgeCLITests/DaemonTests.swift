@@ -88,6 +88,32 @@ struct DaemonTests {
         #expect(child.process.terminationStatus == 0)
     }
 
+    /// A manager that stopped reading its notify socket holds the daemon up by a moment at most: it goes on
+    /// pinging (messages are dropped, not waited for), and SIGTERM still ends it at once, with status 0.
+    @Test func aManagerThatStoppedReadingCannotHoldTheDaemon() throws {
+        let cli = try CLIRunner(
+            config: """
+                [[commitment]]
+                id = "far"
+                title = "Far away"
+                once = "\(BadInputTests.farYear)-01-01 10:00"
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let child = try start(cli, notify: notify, watchdog: false, extra: ["WATCHDOG_USEC": "200000"])
+        defer { child.stop() }
+        #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
+        #expect(notify.fill(timeout: 5))
+        let pid = child.process.processIdentifier
+        kill(pid, SIGTERM)
+        let end = Date().addingTimeInterval(5)
+        while child.process.isRunning && Date() < end { usleep(10_000) }
+        #expect(!child.process.isRunning, "the daemon still runs 5 s after SIGTERM")
+        if child.process.isRunning { kill(pid, SIGKILL) }
+        child.process.waitUntilExit()
+        #expect(child.process.terminationReason == .exit)
+        #expect(child.process.terminationStatus == 0)
+    }
+
     @Test func aBrokenConfigEditKeepsTheOldPlanAndAFixedOneIsPickedUp() throws {
         let cli = try CLIRunner(
             config: """

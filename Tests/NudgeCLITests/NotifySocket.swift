@@ -54,4 +54,26 @@ final class NotifySocket {
         }
         return nil
     }
+
+    /// Fills the socket's queue with datagrams of its own, as a manager that stopped reading leaves it; false
+    /// when it could not within `timeout` seconds.
+    func fill(timeout: Double) -> Bool {
+        let sender = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        defer { close(sender) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in Array(path.utf8).prefix(raw.count - 1).enumerated() { raw[i] = b }
+        }
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            let sent = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(sender, "FILLER=1", 8, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            if sent < 0 { return errno == EAGAIN }
+        }
+        return false
+    }
 }

@@ -65,8 +65,8 @@ struct TortureTests {
                 "NUDGE_CONFIG": cli.dir.appendingPathComponent("config.toml").path,
                 "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path,
             ]
-            // Only the last daemon talks to the socket (nobody reads it meanwhile, and sd_notify blocks
-            // when its queue is full).
+            // Only the last daemon talks to the socket (nobody reads it meanwhile, and a message waits up
+            // to half a second for room when its queue is full).
             if notifying { p.environment?["NOTIFY_SOCKET"] = notify.path }
             let out = FileHandle(forWritingAtPath: sink)
             out?.seekToEndOfFile()
@@ -103,7 +103,7 @@ struct TortureTests {
         // Past the last due time, one daemon runs undisturbed until everything due is done.
         let last = try daemon(notifying: true)
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
-        // The socket is read meanwhile: its queue holds 10 datagrams, and sd_notify blocks when it is full.
+        // The socket is read meanwhile: its queue holds 10 datagrams, and a full one delays each message.
         var answered = false
         let deadline = Date().addingTimeInterval(60)
         while !answered && Date() < deadline {

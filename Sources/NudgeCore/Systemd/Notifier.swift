@@ -1,16 +1,51 @@
 import CSystemd
 import Foundation
 
-/// Talks to the service manager through `sd_notify` (READY=1, STATUS=, WATCHDOG=1, RELOADING=1,
-/// STOPPING=1). Without `NOTIFY_SOCKET` every call does nothing, as libsystemd does.
+/// Talks to the service manager as `sd_notify` does (READY=1, STATUS=, WATCHDOG=1, RELOADING=1,
+/// STOPPING=1): one datagram to `NOTIFY_SOCKET`. Without it every call does nothing, as libsystemd does.
 public struct Notifier: Sendable {
+    /// How long a message waits for room in the manager's queue before it is dropped, in milliseconds.
+    static let patience: Int32 = 500
+
     /// Creates a notifier.
     public init() {}
 
     /// Sends one or more `KEY=value` lines.
+    ///
+    /// libsystemd's `sd_notify` waits for as long as the socket's queue is full (10 datagrams by default
+    /// on Linux), so a manager that stopped reading held the daemon forever, SIGTERM included; this waits
+    /// at most ``patience``, then drops the message (a status or a ping: the next one says the same).
     public func send(_ lines: [String]) {
-        let text = lines.joined(separator: "\n")
-        _ = text.withCString { sd_notify(0, $0) }
+        guard let name = getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !name.isEmpty else { return }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var path = Array(name.utf8)
+        // "@name" is an abstract socket: its name starts with a NUL and has none at the end.
+        let abstract = path.first == UInt8(ascii: "@")
+        if abstract { path[0] = 0 }
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (abstract ? 0 : 1))
+
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+        }
+        guard connected == 0 else { return }
+        let text = Array(lines.joined(separator: "\n").utf8)
+        var waited: Int32 = 0
+        while true {
+            let sent = text.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            guard sent < 0, errno == EAGAIN || errno == EINTR, waited < Self.patience else { return }
+            // A connected datagram socket polls writable when the manager's queue has room again.
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&pfd, 1, 50)
+            waited += 50
+        }
     }
 
     /// READY=1, with a status.
