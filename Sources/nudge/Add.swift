@@ -5,8 +5,7 @@ import NudgeCore
 extension Nudge {
     /// `nudge add`: a one-off promise from the shell.
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add a one-off promise, e.g. nudge add 'Call Sam back' --at 7pm.")
+        static let configuration = subcommand("add", "Add a one-off promise, e.g. nudge add 'Call Sam back' --at 7pm.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "What you promised.") var title: String
@@ -24,8 +23,8 @@ extension Nudge {
 
     /// `nudge remove`: take back a promise added from the command line.
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Remove a promise added with nudge add (config promises are edited in the config).")
+        static let configuration = subcommand(
+            "remove", "Remove a promise added with nudge add (config promises are edited in the config).")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Its id.") var id: String
@@ -39,8 +38,7 @@ extension Nudge {
 
     /// `nudge list`: every commitment with its shape and next due.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "List every commitment with its shape and next due time.")
+        static let configuration = subcommand("list", "List every commitment with its shape and next due time.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "One JSON document.") var json = false
@@ -54,7 +52,7 @@ extension Nudge {
 
     /// `nudge repair`: make up for a miss.
     struct Repair: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make up for a miss with a one-off linked to it.")
+        static let configuration = subcommand("repair", "Make up for a miss with a one-off linked to it.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment that was missed (id or unique prefix).") var id: String

@@ -63,7 +63,7 @@ struct Target: ParsableArguments {
 extension Nudge {
     /// `nudge done`: the promise was kept.
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a promise as kept.")
+        static let configuration = subcommand("done", "Record a promise as kept.")
 
         @OptionGroup var target: Target
         @Option(help: "When it was done, if not now (e.g. '19:10', 'yesterday 19:10').") var at: String?
@@ -84,7 +84,7 @@ extension Nudge {
 
     /// `nudge skip`: excused, never counted against you.
     struct Skip: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Skip a promise this time (excused, not missed).")
+        static let configuration = subcommand("skip", "Skip a promise this time (excused, not missed).")
 
         @OptionGroup var target: Target
         @Option(help: "Why, for the record.") var reason: String?
@@ -99,7 +99,7 @@ extension Nudge {
 
     /// `nudge snooze`: not now; again later.
     struct Snooze: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Snooze a promise: no nudge before the given time.")
+        static let configuration = subcommand("snooze", "Snooze a promise: no nudge before the given time.")
 
         @OptionGroup var target: Target
         @Argument(help: "How long (default 10m), e.g. '30m', '2h'.")
@@ -116,8 +116,7 @@ extension Nudge {
 
     /// `nudge late`: running late; the follow-ups and the miss move, the lateness still counts.
     struct Late: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Running late: move the follow-ups and the miss by SPAN.")
+        static let configuration = subcommand("late", "Running late: move the follow-ups and the miss by SPAN.")
 
         @OptionGroup var target: Target
         @Argument(help: "How late (default 15m), e.g. '20m'.") var span: String?
@@ -135,8 +134,8 @@ extension Nudge {
 
     /// `nudge renegotiate`: move it ahead of time, by agreement.
     struct Renegotiate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Move a promise before it is due: it ends renegotiated, a one-off at --to takes its place.")
+        static let configuration = subcommand(
+            "renegotiate", "Move a promise before it is due: it ends renegotiated, a one-off at --to takes its place.")
 
         @OptionGroup var target: Target
         @Option(help: "The new time, e.g. 'mon 19:00', 'tomorrow 9:00'.") var to: String
@@ -152,8 +151,7 @@ extension Nudge {
 extension Nudge {
     /// `nudge undo`: take back the last answer of the last 24 hours.
     struct Undo: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Take back the last answer given in the last 24 hours.")
+        static let configuration = subcommand("undo", "Take back the last answer given in the last 24 hours.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Only answers about this commitment (id or unique prefix).")
@@ -170,8 +168,8 @@ extension Nudge {
 extension Nudge {
     /// `nudge pause`: no nudges for a while (a vacation), recorded.
     struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Pause one commitment, or all, until a time: what is pending is skipped, nothing new starts.")
+        static let configuration = subcommand(
+            "pause", "Pause one commitment, or all, until a time: what is pending is skipped, nothing new starts.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment (id or unique prefix); all when omitted.") var id: String?
@@ -186,7 +184,7 @@ extension Nudge {
 
     /// `nudge resume`: end a pause early.
     struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a pause now.")
+        static let configuration = subcommand("resume", "End a pause now.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The commitment (id or unique prefix); the pause of everything when omitted.") var id: String?

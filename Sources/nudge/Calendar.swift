@@ -5,14 +5,13 @@ import NudgeCore
 extension Nudge {
     /// `nudge calendar`: when does an expression fire? Prints what `systemd-analyze calendar` prints.
     struct Calendar: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show when calendar expressions elapse, laid out like systemd-analyze calendar.",
+        static let configuration = subcommand(
+            "calendar", "Show when calendar expressions elapse, laid out like systemd-analyze calendar.",
             discussion: """
                 Expressions use the OnCalendar syntax of systemd.time(7), e.g. "Mon..Fri 09:00", \
                 "*-*-1 12:00", "Sun 19:00 America/Chicago". The output can be diffed against \
                 `systemd-analyze calendar`.
-                """
-        )
+                """)
 
         @Argument(help: "One or more calendar expressions.") var expressions: [String]
         @Option(help: "How many elapses to show for each expression.") var iterations: Int = 1

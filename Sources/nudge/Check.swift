@@ -16,8 +16,8 @@ struct ConfigOptions: ParsableArguments {
 extension Nudge {
     /// `nudge check`: validate the config and show what it will do.
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Check the config and show each commitment's next due times.",
+        static let configuration = subcommand(
+            "check", "Check the config and show each commitment's next due times.",
             discussion:
                 "Problems are printed as FILE:LINE:COL: error: MESSAGE; any error exits with status 78 (75 when the system, not the file, is at fault: try again)."
         )
@@ -26,35 +26,18 @@ extension Nudge {
         @Flag(help: "Print the summary as one JSON document.") var json = false
 
         func run() throws {
-            let path = options.path
-            let result = ConfigLoader().load(path: path)
-            // The record, if there is one yet (check never creates it).
-            let storePath = StorePath.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = FileManager.default.fileExists(atPath: storePath) ? try? Store(path: storePath) : nil
-            let seen = (try? store?.seenIDs()) ?? []
-            FileHandle.standardError.write(Data(result.shown(seen: seen).utf8))
-            guard let config = result.config, !result.hasErrors else {
-                if json { print(try result.failureJSON(path: path, seen: seen), terminator: "") }
-                let errors = result.diagnostics.filter { $0.severity == .error }.count
-                if errors > 0 {
-                    FileHandle.standardError.write(
-                        Data("nudge: \(errors) error\(errors == 1 ? "" : "s") in \(path)\n".utf8))
-                }
-                throw ExitCode(result.exitStatus.rawValue)
-            }
-            // History the config no longer names: most likely an id changed in the config.
-            if let store, let notes = try? Answers(config: config, store: store, now: .now).orphanNotes(path: path) {
-                for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
-            }
-            var summary = ConfigSummary(config, now: .now)
-            summary.diagnostics = result.shownDiagnostics(seen: seen)
-            print(json ? try Output.json(summary) : summary.text, terminator: "")
+            let check = try ConfigCheck(
+                path: options.path, storePath: StorePath.resolve(environment: ProcessInfo.processInfo.environment),
+                json: json, now: .now)
+            FileHandle.standardError.write(Data(check.errors.utf8))
+            print(check.output, terminator: "")
+            if check.status != 0 { throw ExitCode(check.status) }
         }
     }
 
     /// `nudge init`: write a commented starter config.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a commented starter config.")
+        static let configuration = subcommand("init", "Write a commented starter config.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "Replace an existing config.") var force = false

@@ -13,8 +13,7 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension Nudge {
     /// `nudge daemon`: the resident service (systemd Type=notify).
     struct Daemon: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Run in the foreground, nudging on time (for nudge.service).")
+        static let configuration = subcommand("daemon", "Run in the foreground, nudging on time (for nudge.service).")
 
         @OptionGroup var options: ConfigOptions
         @Option(help: "Where logs go: auto (the journal when stderr is the journal), journal or stderr.")

@@ -5,14 +5,13 @@ import NudgeCore
 extension Nudge {
     /// `nudge doctor`: check the whole setup and say how to fix what is wrong.
     struct Doctor: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Check the config, the record, the desktop, the channels' programs and the service.",
+        static let configuration = subcommand(
+            "doctor", "Check the config, the record, the desktop, the channels' programs and the service.",
             discussion: """
                 One line per check, marked as passed, as a warning (does not fail) or as a problem, which comes \
                 with the command that fixes it on the next line. Creates no config or record and starts no systemd manager. Exits 1 when \
                 any check fails.
-                """
-        )
+                """)
 
         @OptionGroup var options: ConfigOptions
 

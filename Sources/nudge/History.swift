@@ -5,7 +5,7 @@ import NudgeCore
 extension Nudge {
     /// `nudge history`: outcomes, newest first.
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List outcomes, newest first, with lateness.")
+        static let configuration = subcommand("history", "List outcomes, newest first, with lateness.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Only this commitment (id or unique prefix).") var id: String?

@@ -5,8 +5,8 @@ import NudgeCore
 extension Nudge {
     /// `nudge install`: the user units, enabled and started.
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Install and start nudge as a systemd user service (or, with --timer, a minutely tick).")
+        static let configuration = subcommand(
+            "install", "Install and start nudge as a systemd user service (or, with --timer, a minutely tick).")
 
         @Flag(help: "Use nudge-tick.timer (a tick every minute) instead of the resident daemon.") var timer = false
         @Flag(help: "Print the units instead of installing them.") var print = false
@@ -25,8 +25,8 @@ extension Nudge {
 
     /// `nudge uninstall`: stop and remove what `nudge install` set up.
     struct Uninstall: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Stop nudge's user units and remove the ones nudge install wrote.")
+        static let configuration = subcommand(
+            "uninstall", "Stop nudge's user units and remove the ones nudge install wrote.")
 
         func run() throws { Swift.print(Installer().uninstall()) }
     }

@@ -4,7 +4,7 @@ import NudgeCore
 extension Nudge {
     /// `nudge rename`: carry a commitment's history over to its new id.
     struct Rename: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Carry a commitment's history over to its new id.")
+        static let configuration = subcommand("rename", "Carry a commitment's history over to its new id.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The id it had before the config changed it.") var old: String

@@ -5,8 +5,8 @@ import NudgeCore
 extension Nudge {
     /// `nudge report`: how promises have been kept, per commitment and per person.
     struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show kept, skipped, missed and repaired promises, follow-through, streaks and strength.")
+        static let configuration = subcommand(
+            "report", "Show kept, skipped, missed and repaired promises, follow-through, streaks and strength.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "One JSON document.") var json = false

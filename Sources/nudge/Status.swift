@@ -5,7 +5,7 @@ import NudgeCore
 extension Nudge {
     /// `nudge status`: what is pending, and what comes next.
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show what is pending and the next things due.")
+        static let configuration = subcommand("status", "Show what is pending and the next things due.")
 
         @OptionGroup var options: ConfigOptions
         @Flag(help: "One JSON document.") var json = false

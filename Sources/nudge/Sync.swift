@@ -4,8 +4,8 @@ import NudgeCore
 extension Nudge {
     /// `nudge sync`: one round with the [sync] server.
     struct Sync: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Share the record with the [sync] server once: answers both ways, the coming week's promises.")
+        static let configuration = subcommand(
+            "sync", "Share the record with the [sync] server once: answers both ways, the coming week's promises.")
 
         @OptionGroup var options: ConfigOptions
         /// Claims one mail or hook nudge instead (`Daemon.claimInAChild`): prints "mine" or "elsewhere DEVICE".

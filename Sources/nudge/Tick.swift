@@ -60,8 +60,8 @@ extension ExitStatus {
 extension Nudge {
     /// `nudge tick`: do everything due now, then exit (for the systemd timer).
     struct Tick: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Do everything that is due now, record it and exit (for nudge-tick.timer).")
+        static let configuration = subcommand(
+            "tick", "Do everything that is due now, record it and exit (for nudge-tick.timer).")
 
         @OptionGroup var options: ConfigOptions
 
