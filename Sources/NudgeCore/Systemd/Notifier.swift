@@ -12,9 +12,10 @@ public struct Notifier: Sendable {
 
     /// Sends one or more `KEY=value` lines.
     ///
-    /// libsystemd's `sd_notify` waits for as long as the socket's queue is full (10 datagrams by default
-    /// on Linux), so a manager that stopped reading held the daemon forever, SIGTERM included; this waits
-    /// at most ``patience``, then drops the message (a status or a ping: the next one says the same).
+    /// libsystemd's `sd_notify` waits for as long as the socket's queue is full (`net.unix.max_dgram_qlen`
+    /// datagrams: 10 by the kernel's default, 512 where systemd sets it), so a manager that stopped reading
+    /// held the daemon forever, SIGTERM included; this waits at most ``patience``, then drops the message (a
+    /// status or a ping: the next one says the same).
     public func send(_ lines: [String]) {
         guard let name = getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !name.isEmpty else { return }
         var address = sockaddr_un()
