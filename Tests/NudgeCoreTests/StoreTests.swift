@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 
 @testable import NudgeCore
@@ -23,6 +24,20 @@ struct StoreTests {
         #expect(dirMode == 0o700)
         let mode = try store.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    /// Reading keeps the connection's prepared statements: GRDB's `read` toggles `PRAGMA query_only`,
+    /// which makes SQLite expire them all, and every tick then parsed and authorized its queries again.
+    @Test func readsKeepThePreparedStatements() throws {
+        let store = try Store(path: tempPath())
+        _ = try store.planState()
+        _ = try store.pending()
+        _ = try store.planState()
+        let reprepared = try store.queue.writeWithoutTransaction { db in
+            let statement = try db.cachedStatement(sql: "SELECT commitment, first_seen FROM seen")
+            return sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        }
+        #expect(reprepared == 0)
     }
 
     @Test func aRecordFromANewerSchemaIsRefusedUntouched() throws {
