@@ -244,6 +244,29 @@ struct PlannerTests {
         #expect(sim.log == ["due#0 11-29 18:30", "digest:1 11-29 21:00", "digest:2 11-29 21:00"])
     }
 
+    /// A sleep that ends just after a follow-up's time still counts from the first nudge it kept back: the
+    /// due nudge, three minutes late, comes as the digest, not replaced by that follow-up.
+    @Test func aSleepPastTheDueNudgeEndsInADigestEvenWhenAFollowUpWasJustDue() throws {
+        var sim = try Simulation(
+            """
+            [settings]
+            timezone = "Europe/Berlin"
+
+            [[commitment]]
+            id = "tea"
+            title = "Make tea for Kim"
+            when = "*-*-* 19:21"
+            follow_up = "1m"
+            follow_ups = 3
+            grace = "10m"
+            """)
+        _ = sim.run(at: try sim.t("2026-11-29 19:20"))
+        // Asleep from 19:20:43 to 19:24:28: the due nudge and the follow-ups of 19:22, 19:23 and 19:24 fell
+        // due meanwhile; the last was only 28 s late.
+        _ = sim.run(at: try sim.t("2026-11-29 19:24") + Span.seconds(28))
+        #expect(sim.log == ["digest:1 11-29 19:24"])
+    }
+
     @Test func aRunAMinuteLateDropsTheOvertakenReminderAndSendsTheDueNudge() throws {
         var sim = try Simulation(Self.callMom)
         _ = sim.run(at: try sim.t("2026-11-29 12:00"))

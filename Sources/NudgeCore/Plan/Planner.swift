@@ -224,9 +224,12 @@ public struct Planner: Sendable {
             o.handle(n)
         }
         let latest = overdue[overdue.count - 1]
-        // More than two minutes late from when the latest should have gone out (the end of quiet hours,
-        // if it fell inside): the machine slept or nudge was stopped.
-        let away = (c.urgency == .critical ? latest.at : shouldHaveGone(latest.at)) < now - Self.downtime
+        // More than two minutes late from when the first of them should have gone out (the end of quiet
+        // hours, if it fell inside): the machine slept or nudge was stopped. Counted from the first (a
+        // reminder only when nothing else is overdue: the due nudge overtakes it), not the latest: a sleep
+        // that ends just after a follow-up's time kept back the due nudge too.
+        let kept = overdue.first { $0.kind != .reminder } ?? first
+        let away = (c.urgency == .critical ? kept.at : shouldHaveGone(kept.at)) < now - Self.downtime
         let waited = c.urgency != .critical && shouldHaveGone(first.at) > first.at
         guard away || waited else {
             return DueNudges(send: latest, drops: Array(overdue.dropLast()))
