@@ -97,9 +97,14 @@ extension Daemon {
         defer { notifier.send(["READY=1", "STATUS=" + status]) }
         watchConfig()
         let result = parts.loader().load(path: parts.configPath)
+        // A passed `once` the record has seen is no news (DESIGN.md §2: warned of when first seen).
+        for d in result.shownDiagnostics(seen: (try? store.seenIDs()) ?? []) {
+            let level: Logger.Level = d.severity == .error ? .error : .warning
+            log.log(level: level, "\(d.description)", metadata: ["event": "config"])
+        }
         guard var fresh = result.config else {
-            for d in result.diagnostics { log.error("\(d.description)", metadata: ["event": "config"]) }
-            let first = result.diagnostics.first?.headline ?? "unreadable"
+            let first = result.diagnostics.first { $0.severity == .error }?.headline ?? "unreadable"
+            log.error("the config has errors; still running the previous one", metadata: ["event": "reload"])
             lastStatus.withLock { $0 = "config error, still running the previous one: \(first)" }
             // One notice on the desktop, when there is one.
             parts.desktop.notice(
@@ -107,7 +112,6 @@ extension Daemon {
                 body: first + "\nStill using the previous config; run: nudge check")
             return
         }
-        for d in result.diagnostics { log.warning("\(d.description)", metadata: ["event": "config"]) }
         let kept = Set(fresh.commitments.map(\.id))
         let pending = Set(((try? store.planState())?.pending.values.map(\.commitment)) ?? [])
         let dropping = config.commitments.filter { pending.contains($0.id) && !kept.contains($0.id) }
