@@ -7,7 +7,7 @@ import NudgeCore
 struct Nudge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nudge",
-        abstract: "A reminder and nudge daemon for the promises you make.", version: NudgeVersion.current,
+        abstract: "A reminder and nudge daemon for the promises you make.", version: "nudge " + NudgeVersion.current,
         subcommands: [
             Status.self, List.self, Add.self, Done.self, Skip.self, Snooze.self, Late.self, Renegotiate.self, Undo.self,
             Repair.self, Pause.self, Resume.self, Remove.self, Rename.self, History.self, Report.self, Daemon.self,

@@ -24,7 +24,7 @@ struct CommandLineTests {
     @Test func versionAndDidYouMean() throws {
         let cli = try CLIRunner(config: Self.config)
         let version = try cli.run(["--version"])
-        #expect(version.status == 0 && version.out == "1.0.0\n", "\(version)")
+        #expect(version.status == 0 && version.out == "nudge 1.0.0\n", "\(version)")
         let typo = try cli.run(["stauts"])
         #expect(
             typo.status == 64 && typo.err.contains("unknown command \"stauts\"; did you mean \"status\"?"), "\(typo)")

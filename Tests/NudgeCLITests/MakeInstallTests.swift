@@ -62,7 +62,7 @@ struct MakeInstallTests {
             source.split(separator: "\"").dropFirst().first.map(String.init), "no version in Version.swift")
         #expect(version.split(separator: ".").count == 3)
         let cli = try CLIRunner(config: "")
-        #expect(try cli.run(["--version"]).out == version + "\n")
+        #expect(try cli.run(["--version"]).out == "nudge \(version)\n", "DESIGN.md §7: --version prints nudge VERSION")
         let man1 = try String(contentsOf: Self.repo.appendingPathComponent("docs/man/nudge.1"), encoding: .utf8)
         #expect(man1.contains("\n.Os nudge \(version)\n"), "scripts/gen-man.sh writes the version")
         let man5 = try String(contentsOf: Self.repo.appendingPathComponent("docs/man/nudge.toml.5"), encoding: .utf8)
