@@ -66,7 +66,7 @@ struct TortureTests {
                 "XDG_STATE_HOME": cli.dir.appendingPathComponent("state").path,
             ]
             // Only the last daemon talks to the socket (nobody reads it meanwhile, and a message waits up
-            // to half a second for room when its queue is full).
+            // to a tenth of a second for room when its queue is full).
             if notifying { p.environment?["NOTIFY_SOCKET"] = notify.path }
             let out = FileHandle(forWritingAtPath: sink)
             out?.seekToEndOfFile()

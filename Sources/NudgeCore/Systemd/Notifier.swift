@@ -5,7 +5,7 @@ import Foundation
 /// STOPPING=1): one datagram to `NOTIFY_SOCKET`. Without it every call does nothing, as libsystemd does.
 public struct Notifier: Sendable {
     /// How long a message waits for room in the manager's queue before it is dropped, in milliseconds.
-    static let patience: Int32 = 500
+    static let patience: Int32 = 100
 
     /// Creates a notifier.
     public init() {}
@@ -36,17 +36,13 @@ public struct Notifier: Sendable {
         }
         guard connected == 0 else { return }
         let text = Array(lines.joined(separator: "\n").utf8)
-        var waited: Int32 = 0
-        while true {
-            let sent = text.withUnsafeBytes {
-                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-            }
-            guard sent < 0, errno == EAGAIN || errno == EINTR, waited < Self.patience else { return }
-            // A connected datagram socket polls writable when the manager's queue has room again.
-            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            _ = poll(&pfd, 1, 50)
-            waited += 50
+        func send() -> Int {
+            text.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         }
+        guard send() < 0, errno == EAGAIN || errno == EINTR else { return }
+        // A connected datagram socket polls writable when the manager's queue has room again.
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        if poll(&pfd, 1, Self.patience) > 0 { _ = send() }
     }
 
     /// READY=1, with a status.
