@@ -26,6 +26,26 @@ struct ConfigRulesTests {
         try ConfigLoaderTests.load(text, mode: mode)
     }
 
+    /// All errors in one run (DESIGN.md §2): a duplicate id is said even when one of the two has another error.
+    @Test func aDuplicateIdIsSaidEvenWhenOneOfThemHasAnotherError() throws {
+        let result = try load(
+            """
+            [[commitment]]
+            id = "water"
+            title = "Water the plants"
+            when = "*-*-* 25:00"
+
+            [[commitment]]
+            id = "water"
+            title = "Water the garden"
+            when = "*-*-* 09:00"
+            """)
+        let lines = result.diagnostics.map(\.headline)
+        #expect(lines.contains { $0.contains("4:15: error:") && $0.contains("hour 25") }, "\(lines)")
+        #expect(
+            lines.contains { $0.contains(#"7:6: error: duplicate id "water" (first defined on line 2)"#) }, "\(lines)")
+    }
+
     @Test func everyDefaultIsApplied() throws {
         let result = try load(
             """

@@ -19,16 +19,18 @@ extension ConfigReader {
                 reportValue(p, "each commitment must be a table", hint: "write it as a [[commitment]] section")
                 continue
             }
-            guard let c = commitment(t, at: p, settings: settings, known: known) else { continue }
-            if let first = seen[c.id] {
+            let c = commitment(t, at: p, settings: settings, known: known)
+            // Ids are compared even where the rest of a commitment has errors: all errors in one run.
+            guard let id = c?.id ?? t["id"]?.string.flatMap(CommitmentID.init) else { continue }
+            if let first = seen[id] {
                 let line = locator.value(["commitment", .index(first), "id"])?.line ?? 0
                 reportValue(
-                    p + ["id"], "duplicate id \"\(c.id)\" (first defined on line \(line))",
-                    hint: "ids must be unique; rename one, e.g. \"\(c.id)-2\"")
+                    p + ["id"], "duplicate id \"\(id)\" (first defined on line \(line))",
+                    hint: "ids must be unique; rename one, e.g. \"\(id)-2\"")
                 continue
             }
-            seen[c.id] = i
-            out.append(c)
+            seen[id] = i
+            if let c { out.append(c) }
         }
         return out
     }
