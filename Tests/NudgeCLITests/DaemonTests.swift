@@ -48,6 +48,19 @@ struct DaemonTests {
         return c
     }
 
+    /// A home whose one promise is years away (a daemon there only waits), and a notify socket in it.
+    func farAway() throws -> (CLIRunner, NotifySocket) {
+        let cli = try CLIRunner(
+            config: """
+                [[commitment]]
+                id = "far"
+                title = "Far away"
+                once = "\(BadInputTests.farYear)-01-01 10:00"
+                """)
+        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        return (cli, notify)
+    }
+
     /// A calendar time a few seconds from now, as "HH:MM:SS" in Europe/Berlin.
     func secondsFromNow(_ s: Int) -> (String, Date) {
         let date = Date().addingTimeInterval(Double(s))
@@ -91,14 +104,7 @@ struct DaemonTests {
     /// A manager that stopped reading its notify socket holds the daemon up by a moment at most: it goes on
     /// pinging (messages are dropped, not waited for), and SIGTERM still ends it at once, with status 0.
     @Test func aManagerThatStoppedReadingCannotHoldTheDaemon() throws {
-        let cli = try CLIRunner(
-            config: """
-                [[commitment]]
-                id = "far"
-                title = "Far away"
-                once = "\(BadInputTests.farYear)-01-01 10:00"
-                """)
-        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let (cli, notify) = try farAway()
         let child = try start(cli, notify: notify, watchdog: false, extra: ["WATCHDOG_USEC": "200000"])
         defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
@@ -115,14 +121,7 @@ struct DaemonTests {
     }
 
     @Test func aBrokenConfigEditKeepsTheOldPlanAndAFixedOneIsPickedUp() throws {
-        let cli = try CLIRunner(
-            config: """
-                [[commitment]]
-                id = "far"
-                title = "Far away"
-                once = "\(BadInputTests.farYear)-01-01 10:00"
-                """)
-        let notify = try NotifySocket(path: cli.dir.appendingPathComponent("notify").path)
+        let (cli, notify) = try farAway()
         let child = try start(cli, notify: notify, watchdog: false)
         defer { child.stop() }
         #expect(notify.wait(for: "READY=1", timeout: 10) != nil)
