@@ -228,8 +228,8 @@ public struct Planner: Sendable {
         // hours, if it fell inside): the machine slept or nudge was stopped. Counted from the first (a
         // reminder only when nothing else is overdue: the due nudge overtakes it), not the latest: a sleep
         // that ends just after a follow-up's time kept back the due nudge too.
-        let kept = overdue.first { $0.kind != .reminder } ?? first
-        let away = (c.urgency == .critical ? kept.at : shouldHaveGone(kept.at)) < now - Self.downtime
+        let heldBack = overdue.first { $0.kind != .reminder } ?? first
+        let away = (c.urgency == .critical ? heldBack.at : shouldHaveGone(heldBack.at)) < now - Self.downtime
         let waited = c.urgency != .critical && shouldHaveGone(first.at) > first.at
         guard away || waited else {
             return DueNudges(send: latest, drops: Array(overdue.dropLast()))
